@@ -1,0 +1,16 @@
+package org.eennrc.risk;
+
+/**
+ * A super-uniform p-value for the null hypothesis H: R(λ) > ε, from the losses of one threshold clipped and
+ * scaled to [0, 1] (Learn then Test, SPEC §4). Plug in a new one by binding it by name.
+ */
+public interface PValue {
+
+    String name();
+
+    /**
+     * @param sample losses of one threshold in [0, 1] (already clipped and scaled)
+     * @param epsilon the tolerance in the same units (ε / B)
+     */
+    double pValue(BoundedSample sample, double epsilon);
+}

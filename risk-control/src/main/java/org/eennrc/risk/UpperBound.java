@@ -1,0 +1,24 @@
+package org.eennrc.risk;
+
+/**
+ * A (1 − δ) upper confidence bound R̂⁺ on the mean loss of one threshold (the UCB controllers, SPEC §4,
+ * following RCPS). Plug in a new bound by binding it by name; the controller {@code ucb-<name>} then exists.
+ */
+public interface UpperBound {
+
+    /** Name used in the controller name {@code ucb-<name>}. */
+    String name();
+
+    /**
+     * How the losses must be transformed before {@link #upperBound} sees them, given their upper bound B.
+     * Bounds that need [0, 1] losses return {@link LossTransform#clipAndScale(double)}; the controller
+     * scales the result back by B.
+     */
+    LossTransform transform(double lossBound);
+
+    /**
+     * The (1 − δ) upper confidence bound on the mean of {@code sample}, in the sample's units, at most
+     * {@code sample.bound()}.
+     */
+    double upperBound(BoundedSample sample, double delta);
+}

@@ -1,0 +1,72 @@
+package org.eennrc.risk.bounds;
+
+import org.eennrc.risk.BoundedSample;
+import org.eennrc.risk.LossTransform;
+import org.eennrc.risk.UpperBound;
+
+/**
+ * Waudby-Smith–Ramdas betting bound (the paper's choice; SPEC §4, UCB). With the losses x_1..x_n in
+ * calibration order:
+ * <pre>
+ *   μ̂_i = (1/2 + Σ_{j≤i} x_j) / (1 + i),   σ̂²_i = (1/4 + Σ_{j≤i} (x_j − μ̂_j)²) / (1 + i),   σ̂²_0 = 1/4,
+ *   ν_i = min( sqrt(2 log(1/δ) / (n σ̂²_{i−1})), 1/B ),   K_i(μ) = Π_{j≤i} (1 − ν_j (x_j − μ)),
+ *   R̂⁺ = inf{ μ ≥ 0 : max_i K_i(μ) > 1/δ }   (B if there is none below B).
+ * </pre>
+ * Each factor grows with μ, so the capital is monotone in μ and the infimum is the root of
+ * max_i log K_i(μ) = log(1/δ), found with Brent's method. Valid for losses ≤ B, negative ones included,
+ * so the losses are used as they are.
+ */
+public final class WsrBound implements UpperBound {
+    @Override
+    public String name() {
+        return "wsr";
+    }
+
+    @Override
+    public LossTransform transform(double lossBound) {
+        return LossTransform.NONE;
+    }
+
+    @Override
+    public double upperBound(BoundedSample s, double delta) {
+        int n = s.n();
+        double bound = s.bound();
+        double[] x = new double[n];
+        double[] nu = new double[n];
+        double logInvDelta = Math.log(1 / delta);
+        double sum = 0;
+        double sumSq = 0;
+        double varPrev = 0.25;
+        for (int i = 0; i < n; i++) {
+            double xi = s.get(i);
+            x[i] = xi;
+            nu[i] = Math.min(Math.sqrt(2 * logInvDelta / (n * varPrev)), 1.0 / bound);
+            sum += xi;
+            double mu = (0.5 + sum) / (i + 2);
+            double d = xi - mu;
+            sumSq += d * d;
+            varPrev = (0.25 + sumSq) / (i + 2);
+        }
+        if (logCapitalExcess(x, nu, 0.0, logInvDelta) > 0) return 0.0;
+        if (logCapitalExcess(x, nu, bound, logInvDelta) <= 0) return bound;
+        return Tails.solve(mu -> logCapitalExcess(x, nu, mu, logInvDelta), 0.0, bound);
+    }
+
+    /**
+     * max_i log K_i(μ) − log(1/δ), sign-exact. Stops at the first i whose capital exceeds 1/δ (the sign is
+     * then known), which keeps the root finding cheap far above the bound.
+     */
+    static double logCapitalExcess(double[] x, double[] nu, double mu, double logInvDelta) {
+        double logK = 0;
+        double best = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < x.length; i++) {
+            double f = 1 - nu[i] * (x[i] - mu);
+            logK += f > 0 ? Math.log(f) : -1e6;
+            if (logK > best) {
+                best = logK;
+                if (best > logInvDelta) return best - logInvDelta;
+            }
+        }
+        return best - logInvDelta;
+    }
+}
