@@ -1,0 +1,75 @@
+package org.eennrc.risk.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.eennrc.risk.io.NpyTest.fixture;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NpzTest {
+    @TempDir Path tmp;
+
+    @Test
+    void readsNumpySavezAndSavezCompressed() throws IOException {
+        for (String name : new String[] {"plain.npz", "compressed.npz"}) {
+            Map<String, NpyArray> m = Npz.read(fixture(name));
+            assertThat(m).containsOnlyKeys("a", "labels");
+            assertThat(m.get("a").shape()).containsExactly(2, 3);
+            assertThat(m.get("a").sharedFloats()).containsExactly(0, 1, 2, 3, 4, 5);
+            assertThat(m.get("labels").toIntArray()).containsExactly(1, 2, 3);
+        }
+    }
+
+    @Test
+    void truncatedArchiveNamesFile() {
+        Path f = fixture("truncated.npz");
+        assertThatThrownBy(() -> Npz.read(f)).isInstanceOf(IOException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("truncated");
+    }
+
+    @Test
+    void notAZipIsReported() throws IOException {
+        Path f = tmp.resolve("junk.npz");
+        Files.writeString(f, "not a zip at all");
+        assertThatThrownBy(() -> Npz.read(f)).isInstanceOf(IOException.class).hasMessageContaining("junk.npz");
+        assertThatThrownBy(() -> Npz.read(tmp.resolve("missing.npz"))).hasMessageContaining("missing.npz");
+    }
+
+    @Test
+    void roundTripStoredAndDeflated() throws IOException {
+        Map<String, NpyArray> m = new LinkedHashMap<>();
+        m.put("probs", NpyArray.ofFloats(new float[] {0.25f, 0.75f, 1f, 0f}, 1, 2, 2));
+        m.put("labels", NpyArray.ofLongs(new long[] {1}, 1));
+        m.put("flags", NpyArray.ofBooleans(new boolean[] {true}, 1));
+        for (boolean compressed : new boolean[] {false, true}) {
+            Path f = tmp.resolve("out" + compressed + ".npz");
+            Npz.write(f, m, compressed);
+            Map<String, NpyArray> back = Npz.read(f);
+            assertThat(back).containsExactlyEntriesOf(m);
+        }
+    }
+
+    @Test
+    void corruptEntryNamesEntry() throws IOException {
+        Map<String, NpyArray> m = Map.of("x", NpyArray.ofDoubles(new double[200], 200));
+        Path f = tmp.resolve("c.npz");
+        Npz.write(f, m, false);
+        byte[] b = Files.readAllBytes(f);
+        // overwrite the npy magic inside the stored entry
+        for (int i = 0; i + 6 < b.length; i++) {
+            if (b[i] == (byte) 0x93 && b[i + 1] == 'N') {
+                b[i + 1] = 'X';
+                break;
+            }
+        }
+        Files.write(f, b);
+        assertThatThrownBy(() -> Npz.read(f)).isInstanceOf(IOException.class).hasMessageContaining("c.npz!x.npy")
+                .hasMessageContaining("bad magic");
+    }
+}
