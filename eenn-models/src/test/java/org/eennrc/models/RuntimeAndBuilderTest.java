@@ -1,0 +1,87 @@
+package org.eennrc.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class RuntimeAndBuilderTest {
+    @BeforeAll
+    static void init() {
+        Dl4jRuntime.init();
+    }
+
+    @Test
+    void shimDelegatesToOneDnn() {
+        assertThat(org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN()).isTrue();
+        assertThat(Dl4jRuntime.describe()).contains("oneDNN=true");
+    }
+
+    @Test
+    void convAndBatchNormLayersGetTheOneDnnHelper() {
+        ComputationGraph g = MultiExitResNet.build(MultiExitResNetConfig.tiny());
+        var conv = (ConvolutionLayer) g.getLayer("stem_conv");
+        var bn = (BatchNormalization) g.getLayer("stem_bn");
+        assertThat(conv.getHelper()).as("oneDNN conv helper (both fixes of trap 1)").isNotNull();
+        assertThat(bn.getHelper()).as("oneDNN batch-norm helper").isNotNull();
+    }
+
+    @Test
+    void defaultHasFourExitsAndOutputsSoftmaxPerExit() {
+        MultiExitResNetConfig c = MultiExitResNetConfig.defaults();
+        assertThat(c.numExits()).isEqualTo(4);
+        ComputationGraph g = MultiExitResNet.build(c);
+        assertThat(g.getConfiguration().getNetworkOutputs()).containsExactly("out1", "out2", "out3", "out4");
+        INDArray x = Nd4j.rand(new long[] {3, 1, 28, 28});
+        INDArray[] out = g.output(false, x);
+        assertThat(out).hasSize(4);
+        for (INDArray o : out) {
+            assertThat(o.shape()).containsExactly(3L, 10L);
+            for (double v : o.sum(1).toDoubleVector()) {
+                assertThat(v).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+            }
+        }
+        assertThat(c.stageOutputShape(3)).containsExactly(128, 4, 4);
+    }
+
+    @Test
+    void flopsAreDerivedFromTheConfigurationAndCumulative() {
+        MultiExitResNetConfig c = MultiExitResNetConfig.tiny(); // stem 4, widths 4/8/8, strides 1/2/2, 28x28x1
+        MultiExitResNet.Flops f = MultiExitResNet.flops(c);
+        double stem = 28 * 28 * 9 * 1 * 4 + 28 * 28 * 4;
+        double s1 = 2 * (28 * 28 * 9 * 4 * 4 + 28 * 28 * 4); // identity shortcut (4 -> 4, stride 1)
+        double s2 = 14 * 14 * 9 * 4 * 8 + 14 * 14 * 8 + 14 * 14 * 9 * 8 * 8 + 14 * 14 * 8 + 14 * 14 * 4 * 8 + 14 * 14 * 8;
+        double s3 = 7 * 7 * 9 * 8 * 8 + 7 * 7 * 8 + 7 * 7 * 9 * 8 * 8 + 7 * 7 * 8 + 7 * 7 * 8 * 8 + 7 * 7 * 8;
+        assertThat(f.trunk()).containsExactly(stem + s1, s2, s3);
+        assertThat(f.head()).containsExactly(28 * 28 * 4 + 4 * 10, 14 * 14 * 8 + 8 * 10, 7 * 7 * 8 + 8 * 10);
+        double[] cum = f.cumulativePerExit();
+        assertThat(cum[0]).isEqualTo(stem + s1 + f.head()[0]);
+        assertThat(cum[2]).isEqualTo(stem + s1 + s2 + s3 + f.head()[0] + f.head()[1] + f.head()[2]);
+        assertThat(f.fullModel()).isEqualTo(stem + s1 + s2 + s3 + f.head()[2]);
+        assertThat(MultiExitResNetConfig.fromProperties(c.toProperties())).isEqualTo(c);
+    }
+
+    @Test
+    void stageGraphsWithCopiedParamsReproduceTheFullGraph() {
+        MultiExitResNetConfig c = MultiExitResNetConfig.tiny();
+        ComputationGraph full = MultiExitResNet.build(c);
+        INDArray x = Nd4j.rand(new long[] {5, 1, 28, 28});
+        INDArray[] ref = full.output(false, x);
+        INDArray h = x;
+        for (int s = 0; s < c.numStages(); s++) {
+            ComputationGraph g = MultiExitResNet.buildStages(c, s, s + 1);
+            StageGraphs.copyParamsByName(full, g);
+            INDArray[] o = g.output(false, h);
+            INDArray probs = o[o.length - 1];
+            assertThat(probs.equalsWithEps(ref[s], 0.0)).as("exit " + (s + 1)).isTrue();
+            if (o.length > 1) {
+                h = o[0];
+            }
+        }
+    }
+}
