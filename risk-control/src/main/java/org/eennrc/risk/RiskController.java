@@ -35,7 +35,10 @@ public interface RiskController {
 
     /** A calibration set with its statistics computed; answers any ε. */
     interface Calibration {
-        /** Only the chosen index k̂ (0 when infeasible): the fast path of the protocol. */
+        /**
+         * Only the chosen index k̂, or −1 when nothing is certified (the caller then uses the full model,
+         * index 0). The fast path of the evaluation protocol: no diagnostics are computed.
+         */
         int selectIndex(double epsilon);
 
         /** The full result, with the per-λ statistic for diagnostics. */

@@ -63,7 +63,7 @@ public final class EmpiricalRiskController implements RiskController {
             @Override
             public int selectIndex(double epsilon) {
                 Checks.epsilon(epsilon);
-                return Math.max(0, raw(epsilon));
+                return raw(epsilon);
             }
 
             private int raw(double epsilon) {

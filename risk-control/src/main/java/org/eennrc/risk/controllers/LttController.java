@@ -56,7 +56,7 @@ public final class LttController implements RiskController {
             public int selectIndex(double epsilon) {
                 Checks.epsilon(epsilon);
                 double e = epsilon / b;
-                return Math.max(0, fwer.lastRejected(k -> pValue.pValue(sample(k), e), size, delta));
+                return fwer.lastRejected(k -> pValue.pValue(sample(k), e), size, delta);
             }
 
             @Override

@@ -56,7 +56,7 @@ public final class UcbController implements RiskController {
             @Override
             public int selectIndex(double epsilon) {
                 Checks.epsilon(epsilon);
-                return Math.max(0, Scan.PREFIX.select(k -> ub(k) < epsilon, size));
+                return Scan.PREFIX.select(k -> ub(k) < epsilon, size);
             }
 
             @Override
