@@ -1,0 +1,103 @@
+package org.eennrc.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.eennrc.risk.CalibrationResult;
+import org.eennrc.risk.LambdaGrid;
+import org.eennrc.risk.LossMatrix;
+import org.eennrc.risk.RiskController;
+import org.eennrc.risk.inject.ControllerRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code eenn calibrate}: one calibration set, one certified threshold per (controller, ε), printed as JSON lines.
+ */
+@Command(name = "calibrate",
+        header = "Certify a threshold on one calibration set (JSON lines).",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Pick a threshold on one calibration set: for each controller and each epsilon, the largest grid index "
+                    + "(earliest exits) that the controller certifies. Prints one JSON object per (controller, "
+                    + "epsilon) on its own line.",
+            "",
+            "Keys: controller, epsilon, delta, bound, n, index, lambda (null without --lambdas), feasible, status "
+                    + "(\"certified\" or \"infeasible: full model\"), guarantee, guarantee_statement, "
+                    + "statistic_name, transform, calibration_risk, statistic (one value per threshold; null where "
+                    + "not computed).",
+            ""},
+        footer = {"", "Example:",
+            "  eenn calibrate --losses losses.npy --controller crc,ucb-wsr,ltt-fst \\",
+            "      --epsilon 0.05,0.1 --lambdas lambdas.npy"})
+public final class CalibrateCommand implements Callable<Integer> {
+
+    @Mixin
+    LossOptions input;
+
+    @Option(names = {"--controller", "--controllers"}, paramLabel = "NAME", required = true, split = ",",
+            description = "Controller name(s), comma separated (see 'eenn controllers').")
+    List<String> controllers;
+
+    @Option(names = {"--epsilon", "--epsilons"}, paramLabel = "E", required = true,
+            description = "Risk tolerance(s) in (0, 1): a comma list (0.05,0.1) or a grid start:stop:step.")
+    String epsilons;
+
+    @Option(names = "--delta", paramLabel = "D", defaultValue = "0.1",
+            description = "Error level of the high-probability controllers, in (0, 1). Default: ${DEFAULT-VALUE}.")
+    double delta;
+
+    @Option(names = "--lambdas", paramLabel = "FILE",
+            description = "The threshold grid, one value per loss row (.npy 1-D or .csv), strictly decreasing. "
+                    + "Without it the output has lambda = null.")
+    Path lambdasFile;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        double[] eps = Inputs.epsilons(epsilons, "--epsilon");
+        double d = Inputs.delta(delta);
+        ControllerRegistry registry = ControllerRegistry.create();
+        List<RiskController> cs = Inputs.controllers(registry, controllers);
+        LossMatrix losses = input.load();
+        LambdaGrid grid = lambdasFile == null ? null : Inputs.lambdas(lambdasFile, losses.numLambdas());
+        PrintWriter out = spec.commandLine().getOut();
+        for (RiskController c : cs) {
+            RiskController.Calibration prepared = c.prepare(losses, d);
+            for (double e : eps) {
+                out.println(Json.line(toJson(prepared.select(e), losses.upperBound(), grid)));
+            }
+        }
+        out.flush();
+        return EennCli.EXIT_OK;
+    }
+
+    static ObjectNode toJson(CalibrationResult r, double bound, LambdaGrid grid) {
+        ObjectNode o = Json.object();
+        o.put("controller", r.controller());
+        Json.put(o, "epsilon", r.epsilon());
+        Json.put(o, "delta", r.delta());
+        Json.put(o, "bound", bound);
+        o.put("n", r.n());
+        o.put("index", r.index());
+        if (grid != null) Json.put(o, "lambda", r.lambda(grid));
+        else o.putNull("lambda");
+        o.put("feasible", r.feasible());
+        o.put("status", r.status());
+        o.put("guarantee", r.guarantee().name().toLowerCase(java.util.Locale.ROOT));
+        o.put("guarantee_statement", r.guarantee().description());
+        o.put("statistic_name", r.statisticName());
+        o.put("transform", r.transform().describe());
+        Json.put(o, "calibration_risk", r.calibrationRisk());
+        o.set("statistic", Json.array(r.statistic()));
+        return o;
+    }
+}

@@ -1,0 +1,164 @@
+package org.eennrc.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code eenn} command line: risk control for early-exit neural networks on cached losses (SPEC §3–§5).
+ *
+ * <p>Subcommands: {@code calibrate} (pick a certified threshold from a loss matrix), {@code protocol} (the paper's
+ * repeated calibration/test evaluation) and {@code controllers} (list the registered controllers). Results go to
+ * stdout as JSON lines; progress and errors go to stderr.
+ *
+ * <p>Exit codes: 0 success, 1 invalid input (files, values, shapes), 2 command-line usage, 3 internal error.
+ */
+@Command(name = "eenn",
+        mixinStandardHelpOptions = true,
+        versionProvider = EennCli.Version.class,
+        description = {
+            "Early-exit neural networks with statistical risk control.",
+            "Pick the most aggressive early-exit threshold whose risk (the performance gap against the full "
+                    + "model) is certified to stay below a tolerance epsilon, and evaluate controllers with the "
+                    + "paper's protocol (Jazbec et al., NeurIPS 2024).",
+            ""},
+        subcommands = {CalibrateCommand.class, ProtocolCommand.class, ControllersCommand.class,
+            CommandLine.HelpCommand.class},
+        footerHeading = "%nFiles:%n",
+        footer = {
+            "  Loss and score files are .npy (2-D, float32/float64, C order) or .csv",
+            "  (one line per threshold): row k is threshold lambda_k from 1.0 (the full",
+            "  model) downwards, one column per sample.",
+            "",
+            "Exit codes: 0 success, 1 invalid input, 2 usage error, 3 internal error.",
+            "",
+            "Example (the CALM reproduction):",
+            "  eenn protocol --scores rouge_l.npy --reference-row 0 \\",
+            "      --efficiency mean_exit_layer.npy --controllers naive,crc,ucb-wsr,ltt-fst \\",
+            "      --epsilons 0.01:0.19:0.01 --delta 0.1 --n-cal 100 --trials 50 --seed 42 \\",
+            "      --out results/calm-ncal100",
+            "",
+            "Run 'eenn COMMAND --help' for the options of a command."})
+public final class EennCli implements Runnable {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_INPUT = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_INTERNAL = 3;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Print the stack trace of errors (for bug reports).")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(),
+                "missing command: choose one of calibrate, protocol, controllers");
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int code = run(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line in-process and returns the exit code (used by {@link #main} and the tests). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        int code = commandLine(out, err).execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The configured picocli command line writing results to {@code out} and messages to {@code err}. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new EennCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setUsageHelpAutoWidth(true);
+        cl.setAbbreviatedOptionsAllowed(false);
+        cl.setParameterExceptionHandler(EennCli::handleParameterException);
+        cl.setExecutionExceptionHandler(EennCli::handleExecutionException);
+        return cl;
+    }
+
+    private static int handleParameterException(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        err.println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
+        if (isVerbose(cmd.getParseResult())) ex.printStackTrace(err);
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    private static int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        int code;
+        String message;
+        if (ex instanceof CliException || ex instanceof IllegalArgumentException) {
+            code = EXIT_INPUT;
+            message = ex.getMessage();
+        } else if (ex instanceof IOException io) {
+            code = EXIT_INPUT;
+            message = describe(io);
+        } else if (ex instanceof UncheckedIOException uio) {
+            code = EXIT_INPUT;
+            message = describe(uio.getCause());
+        } else {
+            code = EXIT_INTERNAL;
+            message = "internal error: " + ex + " (rerun with --verbose and report it)";
+        }
+        err.println(name + ": error: " + oneLine(message));
+        if (isVerbose(parseResult)) ex.printStackTrace(err);
+        err.flush();
+        return code;
+    }
+
+    static String describe(IOException e) {
+        if (e instanceof NoSuchFileException f && f.getReason() == null) return "file not found: " + f.getFile();
+        if (e instanceof AccessDeniedException f && f.getReason() == null) return "permission denied: " + f.getFile();
+        if (e instanceof FileSystemException f && f.getMessage() != null) return f.getMessage();
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "(no message)" : s.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    private static boolean isVerbose(ParseResult pr) {
+        for (ParseResult p = pr; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) return true;
+        }
+        return false;
+    }
+
+    /** The version from the jar manifest, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = EennCli.class.getPackage().getImplementationVersion();
+            return new String[] {"eenn " + (v == null ? "0.1.0-SNAPSHOT" : v),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package org.eennrc.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.eennrc.risk.LossMatrix;
+import org.eennrc.risk.RiskController;
+import org.eennrc.risk.inject.ControllerRegistry;
+import org.eennrc.risk.io.AtomicFiles;
+import org.eennrc.risk.protocol.EfficiencyTable;
+import org.eennrc.risk.protocol.ProgressListener;
+import org.eennrc.risk.protocol.Protocol;
+import org.eennrc.risk.protocol.ProtocolRow;
+import org.eennrc.risk.protocol.ProtocolSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code eenn protocol}: the evaluation protocol of SPEC §5 (seeded random calibration/test splits), one JSON line
+ * per (controller, ε) on stdout, and optionally protocol.csv, protocol.json and provenance.json in a folder.
+ */
+@Command(name = "protocol",
+        header = "Evaluate controllers over seeded calibration/test splits (JSON lines).",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Evaluate controllers with the paper's protocol: for each of --trials seeded random splits, draw "
+                    + "--n-cal calibration samples without replacement (the rest is the test set), let every "
+                    + "controller pick a threshold for every epsilon, and record the test risk and the test cost.",
+            "Prints one JSON object per (controller, epsilon) with: controller, epsilon, delta, n_cal, trials, "
+                    + "mean_risk, sd_risk, violation_rate (fraction of trials with test risk > epsilon), "
+                    + "mean_efficiency (mean test cost at the chosen threshold, e.g. exit layer), relative_saving "
+                    + "(1 - cost / cost of the full model), mean_index, infeasible_rate.",
+            ""},
+        footer = {"", "Example (the CALM reproduction, SPEC §5):",
+            "  eenn protocol --scores rouge_l.npy --reference-row 0 \\",
+            "      --efficiency mean_exit_layer.npy --controllers naive,crc,ucb-wsr,ltt-fst \\",
+            "      --epsilons 0.01:0.19:0.01 --delta 0.1 --n-cal 100 --trials 50 --seed 42 \\",
+            "      --out results/calm-ncal100"})
+public final class ProtocolCommand implements Callable<Integer> {
+
+    static final List<String> COLUMNS = List.of("controller", "epsilon", "delta", "n_cal", "trials", "mean_risk",
+            "sd_risk", "violation_rate", "mean_efficiency", "relative_saving", "mean_index", "infeasible_rate");
+
+    @Mixin
+    LossOptions input;
+
+    @Option(names = "--efficiency", paramLabel = "FILE", required = true,
+            description = "Cost per threshold, lower is cheaper (e.g. mean exit layer or FLOPs): 1-D (one value per "
+                    + "threshold) or 2-D (per threshold and sample; the test-set mean is used). .npy or .csv.")
+    Path efficiencyFile;
+
+    @Option(names = {"--controllers", "--controller"}, paramLabel = "NAME", required = true, split = ",",
+            description = "Controller names, comma separated (see 'eenn controllers').")
+    List<String> controllers;
+
+    @Option(names = {"--epsilons", "--epsilon"}, paramLabel = "GRID", defaultValue = "0.01:0.19:0.01",
+            description = "Risk tolerances in (0, 1): start:stop:step (stop included) or a comma list. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String epsilons;
+
+    @Option(names = "--delta", paramLabel = "D", defaultValue = "0.1",
+            description = "Error level of the high-probability controllers, in (0, 1). Default: ${DEFAULT-VALUE}.")
+    double delta;
+
+    @Option(names = "--n-cal", paramLabel = "N", defaultValue = "100",
+            description = "Calibration samples per trial (the rest are test samples). Default: ${DEFAULT-VALUE}.")
+    int nCal;
+
+    @Option(names = "--trials", paramLabel = "T", defaultValue = "50",
+            description = "Number of random calibration/test splits. Default: ${DEFAULT-VALUE}.")
+    int trials;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
+            description = "Seed of the splits; the same seed gives the same splits. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Also write protocol.csv, protocol.json and provenance.json into DIR (each written "
+                    + "atomically: a temporary file moved into place).")
+    Path outDir;
+
+    @Option(names = "--quiet", description = "No progress messages on stderr.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        double[] eps = Inputs.epsilons(epsilons, "--epsilons");
+        double d = Inputs.delta(delta);
+        if (trials < 1) throw new CliException("--trials must be at least 1, got " + trials);
+        if (nCal < 2) throw new CliException("--n-cal must be at least 2, got " + nCal);
+        ControllerRegistry registry = ControllerRegistry.create();
+        List<RiskController> cs = Inputs.controllers(registry, controllers);
+        if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw new CliException("--out " + outDir + " exists and is not a folder");
+        }
+
+        LossMatrix losses = input.load();
+        EfficiencyTable efficiency = Inputs.efficiency(efficiencyFile, losses);
+        if (nCal >= losses.numSamples()) {
+            throw new CliException("--n-cal " + nCal + " leaves no test samples: the losses have "
+                    + losses.numSamples() + " samples");
+        }
+        ProtocolSettings settings = new ProtocolSettings(eps, d, nCal, trials, seed);
+        long t1 = System.nanoTime();
+
+        PrintWriter err = spec.commandLine().getErr();
+        ProgressListener progress = quiet ? ProgressListener.NONE : new ProgressPrinter(err, "eenn protocol");
+        List<ProtocolRow> rows = Protocol.run(losses, efficiency, cs, settings, progress);
+        long t2 = System.nanoTime();
+
+        PrintWriter out = spec.commandLine().getOut();
+        ArrayNode all = Json.MAPPER.createArrayNode();
+        for (ProtocolRow r : rows) {
+            ObjectNode o = toJson(r);
+            all.add(o);
+            out.println(Json.line(o));
+        }
+        out.flush();
+
+        if (outDir != null) {
+            writeOutputs(rows, all, losses, efficiency, settings, started, t0, t1, t2);
+        }
+        return EennCli.EXIT_OK;
+    }
+
+    private void writeOutputs(List<ProtocolRow> rows, ArrayNode all, LossMatrix losses, EfficiencyTable efficiency,
+                              ProtocolSettings settings, Instant started, long t0, long t1, long t2)
+            throws IOException {
+        Files.createDirectories(outDir);
+        byte[] csv = toCsv(rows).getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(outDir.resolve("protocol.csv"), os -> os.write(csv));
+        byte[] json = Json.pretty(all).getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(outDir.resolve("protocol.json"), os -> os.write(json));
+
+        List<String> args = spec.root().commandLine().getParseResult().originalArgs();
+        ObjectNode p = Provenance.base("protocol", args);
+        p.put("seed", seed);
+        ObjectNode s = p.putObject("settings");
+        s.put("loss_source", input.source.losses != null ? "losses" : "scores");
+        if (input.source.scores != null) s.put("reference_row", input.referenceRowOrDefault());
+        s.put("bound", losses.upperBound());
+        s.put("num_lambdas", losses.numLambdas());
+        s.put("num_samples", losses.numSamples());
+        s.put("efficiency", efficiency.isPerSample() ? "per_sample" : "per_lambda");
+        s.set("epsilons", Json.array(settings.epsilons()));
+        s.put("delta", settings.delta());
+        s.put("n_cal", settings.nCal());
+        s.put("trials", settings.trials());
+        ArrayNode cs = s.putArray("controllers");
+        rows.stream().map(ProtocolRow::controller).distinct().forEach(cs::add);
+        ArrayNode inputs = p.putArray("inputs");
+        inputs.add(Provenance.input(input.source.losses != null ? "losses" : "scores", input.file()));
+        inputs.add(Provenance.input("efficiency", efficiencyFile));
+        p.put("started_at", Provenance.timestamp(started));
+        long t3 = System.nanoTime();
+        p.put("finished_at", Provenance.timestamp(Instant.now()));
+        ObjectNode dur = p.putObject("durations_s");
+        dur.put("load", (t1 - t0) / 1e9);
+        dur.put("protocol", (t2 - t1) / 1e9);
+        dur.put("total", (t3 - t0) / 1e9);
+        ArrayNode files = p.putArray("outputs");
+        files.add("protocol.csv");
+        files.add("protocol.json");
+        byte[] prov = Json.pretty(p).getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(outDir.resolve("provenance.json"), os -> os.write(prov));
+        for (String f : List.of("protocol.csv", "protocol.json", "provenance.json")) readableByAll(outDir.resolve(f));
+    }
+
+    /** The temporary files behind the atomic writes are created owner-only; results are meant to be shared. */
+    private static void readableByAll(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: keep the default permissions
+        }
+    }
+
+    static ObjectNode toJson(ProtocolRow r) {
+        ObjectNode o = Json.object();
+        o.put("controller", r.controller());
+        Json.put(o, "epsilon", r.epsilon());
+        Json.put(o, "delta", r.delta());
+        o.put("n_cal", r.nCal());
+        o.put("trials", r.trials());
+        Json.put(o, "mean_risk", r.meanRisk());
+        Json.put(o, "sd_risk", r.sdRisk());
+        Json.put(o, "violation_rate", r.violationRate());
+        Json.put(o, "mean_efficiency", r.meanEfficiency());
+        Json.put(o, "relative_saving", r.relativeSaving());
+        Json.put(o, "mean_index", r.meanIndex());
+        Json.put(o, "infeasible_rate", r.infeasibleRate());
+        return o;
+    }
+
+    static String toCsv(List<ProtocolRow> rows) {
+        StringBuilder sb = new StringBuilder(String.join(",", COLUMNS)).append('\n');
+        for (ProtocolRow r : rows) {
+            sb.append(r.controller()).append(',')
+                    .append(num(r.epsilon())).append(',')
+                    .append(num(r.delta())).append(',')
+                    .append(r.nCal()).append(',')
+                    .append(r.trials()).append(',')
+                    .append(num(r.meanRisk())).append(',')
+                    .append(num(r.sdRisk())).append(',')
+                    .append(num(r.violationRate())).append(',')
+                    .append(num(r.meanEfficiency())).append(',')
+                    .append(num(r.relativeSaving())).append(',')
+                    .append(num(r.meanIndex())).append(',')
+                    .append(num(r.infeasibleRate())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String num(double v) {
+        return Double.isFinite(v) ? Double.toString(v).toLowerCase(Locale.ROOT) : "";
+    }
+}
