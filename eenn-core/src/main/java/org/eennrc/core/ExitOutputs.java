@@ -1,0 +1,472 @@
+package org.eennrc.core;
+
+import java.util.Arrays;
+
+/**
+ * The per-exit outputs of an early-exit model on N samples: for every sample n and exit l (0-based here, exit
+ * L − 1 is the full model) a predictive distribution p_l(·|x_n) over C classes (SPEC §1), plus optional labels,
+ * cumulative compute per exit ({@code flops}) and a model-provided confidence.
+ *
+ * <p><b>Why flat float storage:</b> N = 50,000, L = 5, C = 1000 is 250 M probabilities: 1 GB as {@code float[]},
+ * 2 GB as {@code double[]}, and far more as nested arrays. Probabilities are stored row-major (n, l, c) in one
+ * {@code float[]}; all sums are accumulated in double.
+ *
+ * <p><b>What is cached:</b> one pass over the probabilities at construction validates them and records, per
+ * (n, l), the prediction ŷ_l = argmax p_l (lowest index on ties, like {@code numpy.argmax}), the two largest
+ * probabilities and Σ_c p_l(c)². These make the max-softmax and top-diff confidences and the Brier risks O(1)
+ * per (n, l), which is what lets five loss matrices be built in well under a second (SPEC §1, "fast evaluation").
+ *
+ * <p><b>Validation:</b> probabilities must be finite, in [0, 1], and each vector must sum to 1 within
+ * {@value #SUM_TOLERANCE}; they are then renormalised to sum to 1 so that the risks stay inside their declared
+ * bounds. Logits must be finite. Labels must lie in [0, C). Every message names the sample n and the exit l.
+ *
+ * <p>Immutable. Build with {@link #fromProbs}, {@link #fromLogits} or the {@link Builder}.
+ */
+public final class ExitOutputs {
+    /** Allowed |Σ_c p(c) − 1| for a probability vector. */
+    public static final double SUM_TOLERANCE = 1e-3;
+
+    private final int n;
+    private final int l;
+    private final int c;
+    private final float[] probs;
+    private final int[] labels;
+    private final double[] flops;
+    private final double[] confidence;
+    private final int[] argmax;
+    private final float[] top1;
+    private final float[] top2;
+    private final double[] sumSq;
+
+    private ExitOutputs(int n, int l, int c, float[] probs, int[] labels, double[] flops, double[] confidence) {
+        this.n = n;
+        this.l = l;
+        this.c = c;
+        this.probs = probs;
+        this.labels = labels;
+        this.flops = flops;
+        this.confidence = confidence;
+        int rows = n * l;
+        this.argmax = new int[rows];
+        this.top1 = new float[rows];
+        this.top2 = new float[rows];
+        this.sumSq = new double[rows];
+        summarise();
+    }
+
+    // ---------------------------------------------------------------- factories
+
+    /** A builder for N samples, L exits and C classes. */
+    public static Builder builder(int numSamples, int numExits, int numClasses) {
+        return new Builder(numSamples, numExits, numClasses);
+    }
+
+    /**
+     * Outputs from probabilities {@code probs[(n * L + l) * C + c]}. The array is copied (use the
+     * {@link Builder#probsOwned} route to hand over a large array without a copy).
+     */
+    public static ExitOutputs fromProbs(int numSamples, int numExits, int numClasses, float[] probs, int[] labels) {
+        return builder(numSamples, numExits, numClasses).probs(probs).labels(labels).build();
+    }
+
+    /** Outputs from logits (any real numbers) {@code logits[(n * L + l) * C + c]}; softmax is applied. */
+    public static ExitOutputs fromLogits(int numSamples, int numExits, int numClasses, float[] logits, int[] labels) {
+        return builder(numSamples, numExits, numClasses).logits(logits).labels(labels).build();
+    }
+
+    /** Collects the parts of an {@link ExitOutputs}; {@link #build()} validates them together. */
+    public static final class Builder {
+        private final int n;
+        private final int l;
+        private final int c;
+        private float[] probs;
+        private boolean probsAreLogits;
+        private int[] labels;
+        private double[] flops;
+        private double[] confidence;
+
+        private Builder(int n, int l, int c) {
+            if (n < 1) throw new IllegalArgumentException("need at least 1 sample, got N = " + n);
+            if (l < 1) throw new IllegalArgumentException("need at least 1 exit, got L = " + l);
+            if (c < 1) throw new IllegalArgumentException("need at least 1 class, got C = " + c);
+            if ((long) n * l * c > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("N * L * C = " + ((long) n * l * c)
+                        + " exceeds the 2^31 limit of one Java array; split the samples");
+            }
+            this.n = n;
+            this.l = l;
+            this.c = c;
+        }
+
+        private void setScores(float[] values, boolean logits, boolean own, String what) {
+            if (values == null) throw new IllegalArgumentException(what + " array is null");
+            checkLength(what, values.length);
+            this.probs = own ? values : values.clone();
+            this.probsAreLogits = logits;
+        }
+
+        private void checkLength(String what, long length) {
+            long want = (long) n * l * c;
+            if (length != want) {
+                throw new IllegalArgumentException(what + " has " + length + " values but N * L * C = " + n + " * " + l
+                        + " * " + c + " = " + want);
+            }
+        }
+
+        /** Probabilities, row-major (n, l, c); copied. */
+        public Builder probs(float[] probs) {
+            setScores(probs, false, false, "probs");
+            return this;
+        }
+
+        /**
+         * Probabilities, row-major (n, l, c), handed over without a copy: the outputs own the array afterwards
+         * and it may be renormalised in place; the caller must not use it again. For very large outputs.
+         */
+        public Builder probsOwned(float[] probs) {
+            setScores(probs, false, true, "probs");
+            return this;
+        }
+
+        /** Probabilities as doubles (converted to float). */
+        public Builder probs(double[] probs) {
+            if (probs == null) throw new IllegalArgumentException("probs array is null");
+            checkLength("probs", probs.length);
+            return probsOwned(toFloat(probs));
+        }
+
+        /** Logits, row-major (n, l, c); softmax (max-shifted, accumulated in double) gives the probabilities. */
+        public Builder logits(float[] logits) {
+            setScores(logits, true, false, "logits");
+            return this;
+        }
+
+        /** Logits handed over without a copy; softmax overwrites them in place. */
+        public Builder logitsOwned(float[] logits) {
+            setScores(logits, true, true, "logits");
+            return this;
+        }
+
+        /** Logits as doubles; the softmax is computed in double before rounding to float. */
+        public Builder logits(double[] logits) {
+            if (logits == null) throw new IllegalArgumentException("logits array is null");
+            checkLength("logits", logits.length);
+            float[] p = new float[logits.length];
+            for (int row = 0; row < n * l; row++) softmaxRow(logits, p, row, c, l);
+            this.probs = p;
+            this.probsAreLogits = false;
+            return this;
+        }
+
+        /** Labels y_n in [0, C), or null for unlabelled outputs; copied. */
+        public Builder labels(int[] labels) {
+            if (labels != null && labels.length != n) {
+                throw new IllegalArgumentException("labels has " + labels.length + " values but there are N = " + n
+                        + " samples");
+            }
+            this.labels = labels == null ? null : labels.clone();
+            return this;
+        }
+
+        /** Cumulative compute to reach each exit (length L, non-decreasing, >= 0), or null; copied. */
+        public Builder flops(double[] flops) {
+            if (flops != null && flops.length != l) {
+                throw new IllegalArgumentException("flops has " + flops.length + " values but there are L = " + l
+                        + " exits");
+            }
+            this.flops = flops == null ? null : flops.clone();
+            return this;
+        }
+
+        /** A model-provided confidence per (n, l), row-major, each in [0, 1], or null; copied. */
+        public Builder confidence(double[] confidence) {
+            if (confidence != null && confidence.length != (long) n * l) {
+                throw new IllegalArgumentException("confidence has " + confidence.length + " values but N * L = "
+                        + ((long) n * l));
+            }
+            this.confidence = confidence == null ? null : confidence.clone();
+            return this;
+        }
+
+        /** Validates everything and builds the outputs. */
+        public ExitOutputs build() {
+            if (probs == null) throw new IllegalArgumentException("neither probs nor logits were given");
+            float[] p = probs;
+            if (probsAreLogits) {
+                for (int row = 0; row < n * l; row++) softmaxRowInPlace(p, row, c, l);
+            } else {
+                validateAndNormalise(p, n, l, c);
+            }
+            if (labels != null) {
+                for (int i = 0; i < n; i++) {
+                    if (labels[i] < 0 || labels[i] >= c) {
+                        throw new IllegalArgumentException("label of sample " + i + " is " + labels[i]
+                                + ", outside [0, " + c + ") for C = " + c + " classes");
+                    }
+                }
+            }
+            if (flops != null) {
+                for (int j = 0; j < l; j++) {
+                    if (!Double.isFinite(flops[j]) || flops[j] < 0) {
+                        throw new IllegalArgumentException("flops of exit " + j + " is " + flops[j]
+                                + "; must be finite and >= 0");
+                    }
+                    if (j > 0 && flops[j] < flops[j - 1]) {
+                        throw new IllegalArgumentException("flops must be cumulative (non-decreasing), but exit " + j
+                                + " has " + flops[j] + " < exit " + (j - 1) + " with " + flops[j - 1]);
+                    }
+                }
+                if (!(flops[l - 1] > 0)) throw new IllegalArgumentException("flops of the last exit must be > 0");
+            }
+            if (confidence != null) {
+                for (int i = 0; i < confidence.length; i++) {
+                    double v = confidence[i];
+                    if (!(v >= 0 && v <= 1)) {
+                        throw new IllegalArgumentException("confidence of sample " + (i / l) + " at exit " + (i % l)
+                                + " is " + v + "; must be in [0, 1]");
+                    }
+                }
+            }
+            // Hand the arrays over: the builder must not be reused to mutate them.
+            ExitOutputs out = new ExitOutputs(n, l, c, p, labels, flops, confidence);
+            probs = null;
+            return out;
+        }
+    }
+
+    private static float[] toFloat(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
+    }
+
+    private static void softmaxRow(double[] logits, float[] dst, int row, int c, int l) {
+        int off = row * c;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < c; j++) {
+            double v = logits[off + j];
+            if (!Double.isFinite(v)) throw badLogit(row, j, v, l);
+            if (v > max) max = v;
+        }
+        double sum = 0;
+        for (int j = 0; j < c; j++) sum += Math.exp(logits[off + j] - max);
+        double inv = 1.0 / sum;
+        for (int j = 0; j < c; j++) dst[off + j] = (float) (Math.exp(logits[off + j] - max) * inv);
+    }
+
+    /** Stable softmax of one row, overwriting the logits. */
+    private static void softmaxRowInPlace(float[] p, int row, int c, int l) {
+        int off = row * c;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < c; j++) {
+            float v = p[off + j];
+            if (!Float.isFinite(v)) throw badLogit(row, j, v, l);
+            if (v > max) max = v;
+        }
+        double sum = 0;
+        for (int j = 0; j < c; j++) {
+            float e = (float) Math.exp((double) p[off + j] - max);
+            p[off + j] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        for (int j = 0; j < c; j++) p[off + j] *= inv;
+    }
+
+    private static IllegalArgumentException badLogit(int row, int cls, double v, int l) {
+        return new IllegalArgumentException("logit of sample " + (row / l) + " at exit " + (row % l) + ", class "
+                + cls + " is " + v + "; logits must be finite");
+    }
+
+    private static void validateAndNormalise(float[] p, int n, int l, int c) {
+        for (int i = 0; i < n; i++) {
+            for (int e = 0; e < l; e++) {
+                int off = (i * l + e) * c;
+                double sum = 0;
+                for (int j = 0; j < c; j++) {
+                    float v = p[off + j];
+                    if (!(v >= 0f && v <= 1f)) {
+                        throw new IllegalArgumentException("probability of sample " + i + " at exit " + e + ", class "
+                                + j + " is " + v + "; probabilities must be in [0, 1] (did you pass logits as probs?)");
+                    }
+                    sum += v;
+                }
+                if (Math.abs(sum - 1.0) > SUM_TOLERANCE) {
+                    throw new IllegalArgumentException("probabilities of sample " + i + " at exit " + e + " sum to "
+                            + sum + ", not 1 (tolerance " + SUM_TOLERANCE + "; did you pass logits as probs?)");
+                }
+                if (sum != 1.0) {
+                    float inv = (float) (1.0 / sum);
+                    for (int j = 0; j < c; j++) p[off + j] *= inv;
+                }
+            }
+        }
+    }
+
+    /** One pass: argmax, top two, Σ p². */
+    private void summarise() {
+        for (int row = 0; row < n * l; row++) {
+            int off = row * c;
+            float b1 = -1f;
+            float b2 = 0f;
+            int arg = 0;
+            double sq = 0;
+            for (int j = 0; j < c; j++) {
+                float v = probs[off + j];
+                sq += (double) v * v;
+                if (v > b1) {
+                    b2 = Math.max(b1, 0f);
+                    b1 = v;
+                    arg = j;
+                } else if (v > b2) {
+                    b2 = v;
+                }
+            }
+            argmax[row] = arg;
+            top1[row] = b1;
+            top2[row] = c == 1 ? 0f : b2;
+            sumSq[row] = sq;
+        }
+    }
+
+    // ---------------------------------------------------------------- accessors
+
+    public int numSamples() {
+        return n;
+    }
+
+    public int numExits() {
+        return l;
+    }
+
+    public int numClasses() {
+        return c;
+    }
+
+    public boolean hasLabels() {
+        return labels != null;
+    }
+
+    public boolean hasFlops() {
+        return flops != null;
+    }
+
+    public boolean hasConfidence() {
+        return confidence != null;
+    }
+
+    /** p_l(class | x_n); exit is 0-based. */
+    public float prob(int sample, int exit, int cls) {
+        return probs[(sample * l + exit) * c + cls];
+    }
+
+    /** A copy of the probability vector of sample n at exit l. */
+    public float[] probs(int sample, int exit) {
+        int off = (sample * l + exit) * c;
+        return Arrays.copyOfRange(probs, off, off + c);
+    }
+
+    /** Copies the probability vector of sample n at exit l into {@code dst} (length >= C). */
+    public void copyProbs(int sample, int exit, float[] dst) {
+        System.arraycopy(probs, (sample * l + exit) * c, dst, 0, c);
+    }
+
+    /** The prediction ŷ_l(x_n) = argmax_y p_l(y | x_n). */
+    public int prediction(int sample, int exit) {
+        return argmax[sample * l + exit];
+    }
+
+    /** The largest probability of sample n at exit l (the max-softmax confidence). */
+    public double topProbability(int sample, int exit) {
+        return top1[sample * l + exit];
+    }
+
+    /** The second largest probability (0 when C = 1). */
+    public double secondProbability(int sample, int exit) {
+        return top2[sample * l + exit];
+    }
+
+    /** Σ_c p_l(c | x_n)². */
+    public double sumOfSquares(int sample, int exit) {
+        return sumSq[sample * l + exit];
+    }
+
+    /** The label of sample n. */
+    public int label(int sample) {
+        if (labels == null) throw new IllegalStateException("these outputs have no labels");
+        return labels[sample];
+    }
+
+    /** A copy of the labels, or null when unlabelled. */
+    public int[] labels() {
+        return labels == null ? null : labels.clone();
+    }
+
+    /** A copy of the cumulative compute per exit, or null. */
+    public double[] flops() {
+        return flops == null ? null : flops.clone();
+    }
+
+    /** The model-provided confidence of sample n at exit l. */
+    public double providedConfidence(int sample, int exit) {
+        if (confidence == null) throw new IllegalStateException("these outputs carry no 'confidence' array");
+        return confidence[sample * l + exit];
+    }
+
+    /** A copy of the provided confidences (N * L, row-major), or null. */
+    public double[] providedConfidences() {
+        return confidence == null ? null : confidence.clone();
+    }
+
+    // Package-private views for the built-in measures and risks (no copies on the hot path).
+    float[] probsView() {
+        return probs;
+    }
+
+    int[] predictionsView() {
+        return argmax;
+    }
+
+    float[] top1View() {
+        return top1;
+    }
+
+    float[] top2View() {
+        return top2;
+    }
+
+    double[] sumSqView() {
+        return sumSq;
+    }
+
+    int[] labelsView() {
+        return labels;
+    }
+
+    double[] confidenceView() {
+        return confidence;
+    }
+
+    /** The outputs of the given samples, in the given order (copies). */
+    public ExitOutputs subset(int[] samples) {
+        if (samples == null || samples.length == 0) throw new IllegalArgumentException("subset needs at least 1 sample");
+        int stride = l * c;
+        float[] p = new float[samples.length * stride];
+        int[] lab = labels == null ? null : new int[samples.length];
+        double[] conf = confidence == null ? null : new double[samples.length * l];
+        for (int j = 0; j < samples.length; j++) {
+            int s = samples[j];
+            if (s < 0 || s >= n) throw new IndexOutOfBoundsException("sample " + s + " of N = " + n);
+            System.arraycopy(probs, s * stride, p, j * stride, stride);
+            if (lab != null) lab[j] = labels[s];
+            if (conf != null) System.arraycopy(confidence, s * l, conf, j * l, l);
+        }
+        return new ExitOutputs(samples.length, l, c, p, lab, flops, conf);
+    }
+
+    @Override
+    public String toString() {
+        return "ExitOutputs[N=" + n + ", L=" + l + ", C=" + c + (labels != null ? ", labels" : "")
+                + (flops != null ? ", flops" : "") + (confidence != null ? ", confidence" : "") + "]";
+    }
+}

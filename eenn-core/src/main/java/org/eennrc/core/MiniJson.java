@@ -1,0 +1,188 @@
+package org.eennrc.core;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A tiny JSON writer and parser for small records (objects of strings, numbers, booleans, null and nested
+ * objects; no arrays). eenn-core stays free of JSON libraries; this is all a saved policy needs. Non-finite
+ * numbers are written as null.
+ */
+final class MiniJson {
+    private MiniJson() {}
+
+    /** Serialises a map whose values are String, Number, Boolean, null or nested maps; pretty-printed. */
+    static String write(Map<String, ?> obj) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, obj, 0);
+        return sb.append('\n').toString();
+    }
+
+    private static void write(StringBuilder sb, Map<String, ?> obj, int indent) {
+        sb.append("{\n");
+        int i = 0;
+        for (Map.Entry<String, ?> e : obj.entrySet()) {
+            sb.append("  ".repeat(indent + 1));
+            quote(sb, e.getKey());
+            sb.append(": ");
+            Object v = e.getValue();
+            if (v == null) {
+                sb.append("null");
+            } else if (v instanceof String s) {
+                quote(sb, s);
+            } else if (v instanceof Boolean b) {
+                sb.append(b);
+            } else if (v instanceof Double || v instanceof Float) {
+                double d = ((Number) v).doubleValue();
+                sb.append(Double.isFinite(d) ? Double.toString(d) : "null");
+            } else if (v instanceof Number num) {
+                sb.append(num.longValue());
+            } else if (v instanceof Map<?, ?> m) {
+                @SuppressWarnings("unchecked")
+                Map<String, ?> mm = (Map<String, ?>) m;
+                write(sb, mm, indent + 1);
+            } else {
+                throw new IllegalArgumentException("cannot write " + v.getClass() + " as JSON");
+            }
+            if (++i < obj.size()) sb.append(',');
+            sb.append('\n');
+        }
+        sb.append("  ".repeat(indent)).append('}');
+    }
+
+    private static void quote(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (ch < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+                    else sb.append(ch);
+            }
+        }
+        sb.append('"');
+    }
+
+    /** Parses one JSON object. Numbers come back as Double (or Long when integral without '.', 'e'). */
+    static Map<String, Object> parse(String text) {
+        Parser p = new Parser(text);
+        p.ws();
+        Map<String, Object> m = p.object();
+        p.ws();
+        if (p.pos != text.length()) throw p.error("trailing characters");
+        return m;
+    }
+
+    private static final class Parser {
+        final String s;
+        int pos;
+
+        Parser(String s) {
+            this.s = s;
+        }
+
+        IllegalArgumentException error(String what) {
+            int line = 1;
+            for (int i = 0; i < Math.min(pos, s.length()); i++) if (s.charAt(i) == '\n') line++;
+            return new IllegalArgumentException("JSON: " + what + " at line " + line + " (character " + pos + ")");
+        }
+
+        void ws() {
+            while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) pos++;
+        }
+
+        void expect(char c) {
+            ws();
+            if (pos >= s.length() || s.charAt(pos) != c) throw error("expected '" + c + "'");
+            pos++;
+        }
+
+        Map<String, Object> object() {
+            expect('{');
+            Map<String, Object> m = new LinkedHashMap<>();
+            ws();
+            if (pos < s.length() && s.charAt(pos) == '}') {
+                pos++;
+                return m;
+            }
+            while (true) {
+                ws();
+                String k = string();
+                expect(':');
+                ws();
+                if (m.put(k, value()) != null) throw error("duplicate key '" + k + "'");
+                ws();
+                if (pos >= s.length()) throw error("unterminated object");
+                char c = s.charAt(pos++);
+                if (c == '}') return m;
+                if (c != ',') throw error("expected ',' or '}'");
+            }
+        }
+
+        Object value() {
+            if (pos >= s.length()) throw error("missing value");
+            char c = s.charAt(pos);
+            if (c == '{') return object();
+            if (c == '"') return string();
+            if (s.startsWith("true", pos)) {
+                pos += 4;
+                return Boolean.TRUE;
+            }
+            if (s.startsWith("false", pos)) {
+                pos += 5;
+                return Boolean.FALSE;
+            }
+            if (s.startsWith("null", pos)) {
+                pos += 4;
+                return null;
+            }
+            int start = pos;
+            while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) pos++;
+            String num = s.substring(start, pos);
+            if (num.isEmpty()) throw error("unexpected character '" + c + "'");
+            try {
+                if (num.indexOf('.') < 0 && num.indexOf('e') < 0 && num.indexOf('E') < 0) return Long.parseLong(num);
+                return Double.parseDouble(num);
+            } catch (NumberFormatException e) {
+                throw error("bad number '" + num + "'");
+            }
+        }
+
+        String string() {
+            if (pos >= s.length() || s.charAt(pos) != '"') throw error("expected a string");
+            pos++;
+            StringBuilder sb = new StringBuilder();
+            while (true) {
+                if (pos >= s.length()) throw error("unterminated string");
+                char c = s.charAt(pos++);
+                if (c == '"') return sb.toString();
+                if (c != '\\') {
+                    sb.append(c);
+                    continue;
+                }
+                if (pos >= s.length()) throw error("unterminated escape");
+                char e = s.charAt(pos++);
+                switch (e) {
+                    case '"': case '\\': case '/': sb.append(e); break;
+                    case 'n': sb.append('\n'); break;
+                    case 'r': sb.append('\r'); break;
+                    case 't': sb.append('\t'); break;
+                    case 'b': sb.append('\b'); break;
+                    case 'f': sb.append('\f'); break;
+                    case 'u':
+                        if (pos + 4 > s.length()) throw error("bad \\u escape");
+                        sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
+                        pos += 4;
+                        break;
+                    default: throw error("bad escape '\\" + e + "'");
+                }
+            }
+        }
+    }
+}
