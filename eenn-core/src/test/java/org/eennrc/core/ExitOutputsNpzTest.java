@@ -1,0 +1,116 @@
+package org.eennrc.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.eennrc.risk.io.NpyArray;
+import org.eennrc.risk.io.Npz;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fixtures were written once by NumPy (see the resources folder); the tests need no Python. */
+class ExitOutputsNpzTest {
+    @TempDir Path tmp;
+
+    static Path fixture(String name) {
+        try {
+            return Path.of(ExitOutputsNpzTest.class.getResource("/outputs/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void readsNumpyLogitsWithLabelsAndFlops() throws IOException {
+        ExitOutputs o = ExitOutputsNpz.read(fixture("logits_f32.npz"));
+        assertThat(o.numSamples()).isEqualTo(6);
+        assertThat(o.numExits()).isEqualTo(3);
+        assertThat(o.numClasses()).isEqualTo(4);
+        assertThat(o.labels()).containsExactly(0, 2, 2, 0, 3, 3);
+        assertThat(o.flops()).containsExactly(1.0e6, 2.5e6, 4.0e6);
+        assertThat(o.hasConfidence()).isFalse();
+        // Java's softmax equals NumPy's (stored in the file under an extra key, which the reader ignores)
+        double[] expected = Npz.read(fixture("logits_f32.npz")).get("expected_probs").toDoubleArray();
+        for (int i = 0; i < 6; i++) {
+            for (int e = 0; e < 3; e++) {
+                for (int c = 0; c < 4; c++) {
+                    assertThat((double) o.prob(i, e, c)).isCloseTo(expected[(i * 3 + e) * 4 + c], within(1e-6));
+                }
+            }
+        }
+        assertThat(o.prob(0, 0, 1)).isCloseTo(0.38299778f, within(1e-6f));
+    }
+
+    @Test
+    void readsCompressedFloat64ProbsWithConfidence() throws IOException {
+        ExitOutputs o = ExitOutputsNpz.read(fixture("probs_f64_compressed.npz"));
+        ExitOutputs ref = ExitOutputsNpz.read(fixture("logits_f32.npz"));
+        assertThat(o.hasConfidence()).isTrue();
+        assertThat(o.labels()).isEqualTo(ref.labels());
+        assertThat(o.probs(5, 2)).containsExactly(ref.probs(5, 2), within(1e-6f));
+        double[] conf = ConfidenceMeasures.PROVIDED.confidences(o);
+        assertThat(conf).hasSize(18);
+        for (double v : conf) assertThat(v).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void roundTripsStoredAndCompressed() throws IOException {
+        ExitOutputs o = ExitOutputs.builder(5, 2, 3)
+                .logits(randomLogits(30))
+                .labels(new int[] {0, 1, 2, 1, 0}).flops(new double[] {2, 5})
+                .confidence(new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0}).build();
+        for (boolean compressed : new boolean[] {false, true}) {
+            Path f = tmp.resolve("o" + compressed + ".npz");
+            ExitOutputsNpz.write(f, o, compressed);
+            ExitOutputs back = ExitOutputsNpz.read(f);
+            assertThat(back.labels()).isEqualTo(o.labels());
+            assertThat(back.flops()).isEqualTo(o.flops());
+            assertThat(back.providedConfidences()).isEqualTo(o.providedConfidences());
+            for (int i = 0; i < 5; i++) {
+                for (int e = 0; e < 2; e++) assertThat(back.probs(i, e)).containsExactly(o.probs(i, e), within(1e-7f));
+            }
+            Map<String, NpyArray> raw = Npz.read(f);
+            assertThat(raw.get("probs").shape()).containsExactly(5, 2, 3);
+            assertThat(raw.get("probs").dtype()).isEqualTo("<f4");
+            assertThat(raw.get("labels").dtype()).isEqualTo("<i8");
+        }
+    }
+
+    static float[] randomLogits(int n) {
+        java.util.Random r = new java.util.Random(n);
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) f[i] = (float) (3 * r.nextGaussian());
+        return f;
+    }
+
+    @Test
+    void badFilesGetClearMessages() {
+        assertThatThrownBy(() -> ExitOutputsNpz.read(fixture("truncated.npz"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("truncated.npz").hasMessageContaining("truncated");
+        assertThatThrownBy(() -> ExitOutputsNpz.read(fixture("bad_probs.npz")))
+                .hasMessageContaining("bad_probs.npz").hasMessageContaining("sample 0 at exit 0");
+        assertThatThrownBy(() -> ExitOutputsNpz.read(fixture("bad_labels.npz")))
+                .hasMessageContaining("label of sample 0 is 10, outside [0, 4)");
+        assertThatThrownBy(() -> ExitOutputsNpz.read(fixture("nan_logits.npz")))
+                .hasMessageContaining("sample 0 at exit 0, class 2 is NaN");
+        assertThatThrownBy(() -> ExitOutputsNpz.read(fixture("bad_shape.npz")))
+                .hasMessageContaining("'labels' must have shape (6,)");
+        assertThatThrownBy(() -> ExitOutputsNpz.read(tmp.resolve("none.npz"))).hasMessageContaining("none.npz");
+    }
+
+    @Test
+    void missingOrDuplicateScoresAreReported() throws IOException {
+        Path f = tmp.resolve("x.npz");
+        Npz.write(f, Map.of("labels", NpyArray.ofLongs(new long[] {1}, 1)), false);
+        assertThatThrownBy(() -> ExitOutputsNpz.read(f)).hasMessageContaining("neither 'logits' nor 'probs'");
+        Npz.write(f, Map.of("probs", NpyArray.ofFloats(new float[] {1}, 1, 1)), false);
+        assertThatThrownBy(() -> ExitOutputsNpz.read(f)).hasMessageContaining("shape (N, L, C)");
+        Npz.write(f, Map.of("probs", NpyArray.ofLongs(new long[] {1}, 1, 1, 1)), false);
+        assertThatThrownBy(() -> ExitOutputsNpz.read(f)).hasMessageContaining("float32 or float64");
+    }
+}
