@@ -78,22 +78,47 @@ public final class Risks {
             float[] p = o.probsView();
             double[] out = new double[n * l];
             float[] sqrtLast = new float[c];
+            float[] sqrtExit = new float[c];
             for (int i = 0; i < n; i++) {
-                int b = (i * l + l - 1) * c;
-                for (int j = 0; j < c; j++) sqrtLast[j] = (float) Math.sqrt(p[b + j]);
+                sqrtInto(p, (i * l + l - 1) * c, sqrtLast, c);
                 for (int e = 0; e < l - 1; e++) {
-                    int a = (i * l + e) * c;
-                    double s = 0;
-                    for (int j = 0; j < c; j++) {
-                        float d = (float) Math.sqrt(p[a + j]) - sqrtLast[j];
-                        s += d * d;
-                    }
-                    out[i * l + e] = clamp(Math.sqrt(s * 0.5));
+                    // two simple loops that the JIT vectorises: element-wise sqrt, then the squared distance
+                    sqrtInto(p, (i * l + e) * c, sqrtExit, c);
+                    out[i * l + e] = clamp(Math.sqrt(squaredDistance(sqrtExit, sqrtLast, c) * 0.5));
                 }
             }
             return out;
         }
     };
+
+    private static void sqrtInto(float[] p, int off, float[] dst, int c) {
+        for (int j = 0; j < c; j++) dst[j] = (float) Math.sqrt(p[off + j]);
+    }
+
+    /** Σ (a_j − b_j)², with four float partial sums of at most C/4 terms each, combined in double. */
+    private static double squaredDistance(float[] a, float[] b, int c) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int j = 0;
+        for (; j + 3 < c; j += 4) {
+            float d0 = a[j] - b[j];
+            float d1 = a[j + 1] - b[j + 1];
+            float d2 = a[j + 2] - b[j + 2];
+            float d3 = a[j + 3] - b[j + 3];
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        double s = (double) s0 + s1 + s2 + s3;
+        for (; j < c; j++) {
+            double d = a[j] - b[j];
+            s += d * d;
+        }
+        return s;
+    }
 
     private static final List<Risk> ALL = List.of(PREDICTION_GAP, BRIER_GAP, PREDICTION_CONSISTENCY,
             BRIER_CONSISTENCY, HELLINGER_CONSISTENCY);
