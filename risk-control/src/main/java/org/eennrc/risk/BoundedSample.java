@@ -23,7 +23,12 @@ public final class BoundedSample {
         this.sum = s;
     }
 
-    /** The losses of row k transformed by {@code t}. */
+    /** The losses of row k of a matrix, transformed by {@code t}, with the matrix's upper bound. */
+    public static BoundedSample of(LossMatrix losses, int k, LossTransform t) {
+        return of(losses.rowView(k), t, losses.upperBound());
+    }
+
+    /** The losses of one threshold transformed by {@code t} (copied). */
     public static BoundedSample of(double[] row, LossTransform t, double bound) {
         double[] v = new double[row.length];
         if (t.isIdentity()) {

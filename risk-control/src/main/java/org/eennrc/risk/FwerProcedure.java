@@ -11,11 +11,35 @@ public interface FwerProcedure {
 
     String name();
 
+    /** The largest grid index whose hypothesis is rejected, or −1 if none is. */
+    int lastRejected(Hypotheses hypotheses, double delta);
+
     /**
-     * The largest grid index whose hypothesis is rejected, or −1 if none is.
-     *
-     * @param pValues p-value of hypothesis k; computed lazily, so sequential procedures that stop early
-     *     (fixed-sequence testing) do not pay for the rest of the grid
+     * The p-values of one family, computed on demand. Procedures that only compare p-values with levels should
+     * ask {@link #pValueAtMost}: the caller can often answer that without computing the p-value (for example,
+     * when a p-value that decreases in ε was already below the level at a smaller ε), which is what makes a
+     * whole ε grid cheap in the evaluation protocol.
      */
-    int lastRejected(IntToDoubleFunction pValues, int numHypotheses, double delta);
+    interface Hypotheses {
+        int size();
+
+        double pValue(int k);
+
+        default boolean pValueAtMost(int k, double level) {
+            return pValue(k) <= level;
+        }
+
+        /** Hypotheses backed by a plain function. */
+        static Hypotheses of(IntToDoubleFunction pValues, int size) {
+            return new Hypotheses() {
+                public int size() {
+                    return size;
+                }
+
+                public double pValue(int k) {
+                    return pValues.applyAsDouble(k);
+                }
+            };
+        }
+    }
 }

@@ -13,4 +13,12 @@ public interface PValue {
      * @param epsilon the tolerance in the same units (ε / B)
      */
     double pValue(BoundedSample sample, double epsilon);
+
+    /**
+     * True if the p-value never increases with ε (a larger tolerance is easier to certify). LTT then reuses
+     * what it learnt at one ε for the next, so a whole ε grid costs about one scan of the λ grid.
+     */
+    default boolean decreasingInEpsilon() {
+        return false;
+    }
 }

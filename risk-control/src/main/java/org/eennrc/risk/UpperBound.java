@@ -21,4 +21,13 @@ public interface UpperBound {
      * {@code sample.bound()}.
      */
     double upperBound(BoundedSample sample, double delta);
+
+    /**
+     * Whether R̂⁺ < ε, in the sample's units. This is all a UCB scan needs, and for bounds defined by a
+     * monotone tail it is one tail evaluation instead of a root search, which is what makes the evaluation
+     * protocol fast. Implementations must agree with {@link #upperBound} (up to its root-finding tolerance).
+     */
+    default boolean isBelow(BoundedSample sample, double delta, double epsilon) {
+        return upperBound(sample, delta) < epsilon;
+    }
 }

@@ -165,6 +165,19 @@ class ControllersTest {
     }
 
     @Test
+    void memoisedAnswersDoNotDependOnTheOrderOfEpsilons() {
+        LossMatrix m = rowsWithOnes(300, 0, 2, 5, 9, 14, 20, 27, 35, 44, 54, 65, 77, 90, 104);
+        double[] eps = {0.19, 0.02, 0.11, 0.05, 0.15, 0.08, 0.3, 0.01, 0.13, 0.07};
+        for (String name : REGISTRY.names()) {
+            RiskController.Calibration shared = REGISTRY.get(name).prepare(m, 0.1);
+            for (double e : eps) {
+                int fresh = REGISTRY.get(name).prepare(m, 0.1).select(e).index();
+                assertThat(Math.max(shared.selectIndex(e), 0)).as(name + " at " + e).isEqualTo(fresh);
+            }
+        }
+    }
+
+    @Test
     void conservativenessOrderOnTheSameData() {
         LossMatrix m = rowsWithOnes(1000, 0, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 120, 140);
         int naive = REGISTRY.get("naive").calibrate(m, 0.1, 0.1).index();

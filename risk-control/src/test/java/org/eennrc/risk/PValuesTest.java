@@ -66,18 +66,18 @@ class PValuesTest {
     @Test
     void fixedSequenceStopsAtFirstNonRejection() {
         double[] p = {0.01, 0.05, 0.1, 0.2, 0.01, 0.01};
-        assertThat(new FixedSequenceTesting().lastRejected(k -> p[k], p.length, 0.1)).isEqualTo(2); // tie p = δ rejects
-        assertThat(new FixedSequenceTesting().lastRejected(k -> p[k], p.length, 0.04)).isEqualTo(0);
-        assertThat(new FixedSequenceTesting().lastRejected(k -> p[k], p.length, 0.001)).isEqualTo(-1);
+        assertThat(new FixedSequenceTesting().lastRejected(FwerProcedure.Hypotheses.of(k -> p[k], p.length), 0.1)).isEqualTo(2); // tie p = δ rejects
+        assertThat(new FixedSequenceTesting().lastRejected(FwerProcedure.Hypotheses.of(k -> p[k], p.length), 0.04)).isEqualTo(0);
+        assertThat(new FixedSequenceTesting().lastRejected(FwerProcedure.Hypotheses.of(k -> p[k], p.length), 0.001)).isEqualTo(-1);
     }
 
     @Test
     void fixedSequenceDoesNotEvaluatePastTheStop() {
         int[] calls = {0};
-        new FixedSequenceTesting().lastRejected(k -> {
+        new FixedSequenceTesting().lastRejected(FwerProcedure.Hypotheses.of(k -> {
             calls[0]++;
             return k < 3 ? 0.0 : 1.0;
-        }, 100, 0.1);
+        }, 100), 0.1);
         assertThat(calls[0]).isEqualTo(4);
     }
 
@@ -85,7 +85,7 @@ class PValuesTest {
     void bonferroniTakesLargestIndexBelowDeltaOverK() {
         double[] p = {0.001, 0.5, 0.02, 0.019, 0.5};
         // δ/K = 0.1/5 = 0.02: indices 0, 2 (tie) and 3 are rejected
-        assertThat(new Bonferroni().lastRejected(k -> p[k], p.length, 0.1)).isEqualTo(3);
-        assertThat(new Bonferroni().lastRejected(k -> p[k], p.length, 0.001)).isEqualTo(-1);
+        assertThat(new Bonferroni().lastRejected(FwerProcedure.Hypotheses.of(k -> p[k], p.length), 0.1)).isEqualTo(3);
+        assertThat(new Bonferroni().lastRejected(FwerProcedure.Hypotheses.of(k -> p[k], p.length), 0.001)).isEqualTo(-1);
     }
 }

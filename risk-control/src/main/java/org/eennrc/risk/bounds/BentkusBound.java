@@ -22,4 +22,11 @@ public final class BentkusBound implements UpperBound {
         int n = s.n();
         return Tails.supWhereTailAtLeast(r -> Tails.bentkusTail(c, n, r), 0.0, delta);
     }
+
+    /** The tail is decreasing in r, so sup{r : tail(r) >= δ} < ε exactly when tail(ε) < δ. */
+    @Override
+    public boolean isBelow(BoundedSample s, double delta, double epsilon) {
+        if (epsilon > 1) return s.ceilCount() < s.n() || Tails.bentkusTail(s.ceilCount(), s.n(), 1.0) < delta;
+        return Tails.bentkusTail(s.ceilCount(), s.n(), epsilon) < delta;
+    }
 }

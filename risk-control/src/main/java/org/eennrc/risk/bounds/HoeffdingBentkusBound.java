@@ -24,7 +24,19 @@ public final class HoeffdingBentkusBound implements UpperBound {
         int c = s.ceilCount();
         int n = s.n();
         double mean = Math.min(1.0, Math.max(0.0, s.mean()));
-        return Tails.supWhereTailAtLeast(
-                r -> Math.min(Tails.hoeffdingTail(mean, n, r), Tails.bentkusTail(c, n, r)), 0.0, delta);
+        return Tails.supWhereTailAtLeast(r -> tail(mean, c, n, r), 0.0, delta);
+    }
+
+    private static double tail(double mean, int c, int n, double r) {
+        return Math.min(Tails.hoeffdingTail(mean, n, r), Tails.bentkusTail(c, n, r));
+    }
+
+    /** Both tails decrease in r, so the bound is below ε exactly when the smaller tail at ε is below δ. */
+    @Override
+    public boolean isBelow(BoundedSample s, double delta, double epsilon) {
+        if (epsilon > 1) return upperBound(s, delta) < epsilon;
+        double mean = Math.min(1.0, Math.max(0.0, s.mean()));
+        if (Tails.hoeffdingTail(mean, s.n(), epsilon) < delta) return true;
+        return Tails.bentkusTail(s.ceilCount(), s.n(), epsilon) < delta;
     }
 }

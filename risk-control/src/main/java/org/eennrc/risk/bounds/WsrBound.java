@@ -34,6 +34,55 @@ public final class WsrBound implements UpperBound {
         double[] x = new double[n];
         double[] nu = new double[n];
         double logInvDelta = Math.log(1 / delta);
+        bets(s, delta, x, nu);
+        if (logCapitalExcess(x, nu, 0.0, logInvDelta) > 0) return 0.0;
+        if (logCapitalExcess(x, nu, bound, logInvDelta) <= 0) return bound;
+        return Tails.solve(mu -> logCapitalExcess(x, nu, mu, logInvDelta), 0.0, bound);
+    }
+
+    /**
+     * The capital is increasing in μ, so R̂⁺ < ε exactly when max_i K_i(ε) > 1/δ: one pass over the losses
+     * (often a short one, since it stops at the first i over 1/δ) instead of a root search.
+     */
+    @Override
+    public boolean isBelow(BoundedSample s, double delta, double epsilon) {
+        if (epsilon <= 0) return false;
+        if (epsilon > s.bound()) return true;
+        // One pass: the bets are predictable, so they and the capital can be built together, and the pass
+        // stops at the first i whose capital exceeds 1/δ. The capital is kept as a plain product (no log per
+        // step); when it gets tiny it is renormalised and the target raised by the same factor.
+        int n = s.n();
+        double maxBet = 1.0 / s.bound();
+        double betScale = 2 * Math.log(1 / delta) / n;
+        double sum = 0;
+        double sumSq = 0;
+        double varPrev = 0.25;
+        double capital = 1;
+        double target = 1 / delta;
+        for (int i = 0; i < n; i++) {
+            double xi = s.get(i);
+            double nu = Math.min(Math.sqrt(betScale / varPrev), maxBet);
+            capital *= Math.max(0.0, 1 - nu * (xi - epsilon));
+            if (capital > target) return true;
+            if (capital < 1e-200) {
+                if (capital == 0) return false; // a factor of 0: the capital can never recover
+                target /= capital;
+                capital = 1;
+            }
+            sum += xi;
+            double mu = (0.5 + sum) / (i + 2);
+            double d = xi - mu;
+            sumSq += d * d;
+            varPrev = (0.25 + sumSq) / (i + 2);
+        }
+        return false;
+    }
+
+    /** Fills the losses x and the predictable bets ν_i of the betting martingale. */
+    private static void bets(BoundedSample s, double delta, double[] x, double[] nu) {
+        int n = s.n();
+        double bound = s.bound();
+        double logInvDelta = Math.log(1 / delta);
         double sum = 0;
         double sumSq = 0;
         double varPrev = 0.25;
@@ -47,9 +96,6 @@ public final class WsrBound implements UpperBound {
             sumSq += d * d;
             varPrev = (0.25 + sumSq) / (i + 2);
         }
-        if (logCapitalExcess(x, nu, 0.0, logInvDelta) > 0) return 0.0;
-        if (logCapitalExcess(x, nu, bound, logInvDelta) <= 0) return bound;
-        return Tails.solve(mu -> logCapitalExcess(x, nu, mu, logInvDelta), 0.0, bound);
     }
 
     /**

@@ -12,8 +12,10 @@ import org.eennrc.risk.UpperBound;
 
 /**
  * Upper-confidence-bound control (RCPS; SPEC §4): k̂ is the end of the run k = 0, 1, … with R̂⁺(k) < ε. The
- * bounds do not depend on ε, so they are computed once per calibration set, lazily in k: a scan for ε never
- * needs a bound past the first failure, which makes a whole ε grid cost about as much as its largest ε.
+ * bounds do not depend on ε, so one calibration set answers a whole ε grid: {@link Calibration#selectIndex} only
+ * asks whether R̂⁺(k) < ε (one tail evaluation, see {@link UpperBound#isBelow}), lazily in k, and remembers the
+ * answers, so that an ascending ε grid costs about one scan of the λ grid. {@link Calibration#select} computes
+ * every bound exactly for diagnostics.
  */
 public final class UcbController implements RiskController {
     private final UpperBound bound;
@@ -41,13 +43,41 @@ public final class UcbController implements RiskController {
         int size = cal.numLambdas();
         double[] ub = new double[size];
         Arrays.fill(ub, Double.NaN);
+        BoundedSample[] samples = new BoundedSample[size];
+        // what isBelow calls have shown: R̂⁺(k) < below[k] and R̂⁺(k) >= notBelow[k]
+        double[] below = new double[size];
+        double[] notBelow = new double[size];
+        Arrays.fill(below, Double.POSITIVE_INFINITY);
+        Arrays.fill(notBelow, Double.NEGATIVE_INFINITY);
         return new Calibration() {
+            private BoundedSample sample(int k) {
+                BoundedSample s = samples[k];
+                if (s == null) {
+                    s = BoundedSample.of(cal, k, t);
+                    samples[k] = s;
+                }
+                return s;
+            }
+
+            /**
+             * R̂⁺(k) < ε, from what earlier calls showed when possible (the bound does not depend on ε, so
+             * "below ε'" implies "below ε" for ε ≥ ε'), else one {@link UpperBound#isBelow} evaluation.
+             */
+            private boolean passes(int k, double epsilon) {
+                if (!Double.isNaN(ub[k])) return ub[k] < epsilon;
+                if (epsilon >= below[k]) return true;
+                if (epsilon <= notBelow[k]) return false;
+                boolean yes = bound.isBelow(sample(k), delta, epsilon / t.scale());
+                if (yes) below[k] = epsilon;
+                else notBelow[k] = epsilon;
+                return yes;
+            }
+
             /** R̂⁺(k) in loss units; memoised. Not thread-safe: one Calibration per thread. */
             private double ub(int k) {
                 double v = ub[k];
                 if (Double.isNaN(v)) {
-                    BoundedSample s = BoundedSample.of(cal.row(k), t, b);
-                    v = bound.upperBound(s, delta) * t.scale();
+                    v = bound.upperBound(sample(k), delta) * t.scale();
                     ub[k] = v;
                 }
                 return v;
@@ -56,7 +86,7 @@ public final class UcbController implements RiskController {
             @Override
             public int selectIndex(double epsilon) {
                 Checks.epsilon(epsilon);
-                return Scan.PREFIX.select(k -> ub(k) < epsilon, size);
+                return Scan.PREFIX.select(k -> passes(k, epsilon), size);
             }
 
             @Override

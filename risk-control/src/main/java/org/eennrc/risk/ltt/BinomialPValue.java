@@ -9,6 +9,12 @@ import org.eennrc.risk.bounds.Tails;
  * losses, because for them it is not super-uniform and would silently break the guarantee.
  */
 public final class BinomialPValue implements PValue {
+    /** Both tails decrease in ε. */
+    @Override
+    public boolean decreasingInEpsilon() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "binomial";

@@ -1,6 +1,5 @@
 package org.eennrc.risk.ltt;
 
-import java.util.function.IntToDoubleFunction;
 import org.eennrc.risk.FwerProcedure;
 
 /** Bonferroni (SPEC §4): reject every k with p_k ≤ δ / K; return the largest rejected index. */
@@ -11,10 +10,10 @@ public final class Bonferroni implements FwerProcedure {
     }
 
     @Override
-    public int lastRejected(IntToDoubleFunction pValues, int numHypotheses, double delta) {
-        double level = delta / numHypotheses;
-        for (int k = numHypotheses - 1; k >= 0; k--) {
-            if (pValues.applyAsDouble(k) <= level) return k;
+    public int lastRejected(Hypotheses h, double delta) {
+        double level = delta / h.size();
+        for (int k = h.size() - 1; k >= 0; k--) {
+            if (h.pValueAtMost(k, level)) return k;
         }
         return -1;
     }

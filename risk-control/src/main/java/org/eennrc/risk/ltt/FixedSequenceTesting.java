@@ -1,6 +1,5 @@
 package org.eennrc.risk.ltt;
 
-import java.util.function.IntToDoubleFunction;
 import org.eennrc.risk.FwerProcedure;
 
 /**
@@ -16,10 +15,10 @@ public final class FixedSequenceTesting implements FwerProcedure {
     }
 
     @Override
-    public int lastRejected(IntToDoubleFunction pValues, int numHypotheses, double delta) {
+    public int lastRejected(Hypotheses h, double delta) {
         int last = -1;
-        for (int k = 0; k < numHypotheses; k++) {
-            if (pValues.applyAsDouble(k) <= delta) last = k;
+        for (int k = 0; k < h.size(); k++) {
+            if (h.pValueAtMost(k, delta)) last = k;
             else break;
         }
         return last;

@@ -10,6 +10,12 @@ import org.eennrc.risk.bounds.Tails;
  * Sanity value: p_HB(0.05; 100, 0.1) = 0.1565.
  */
 public final class HoeffdingBentkusPValue implements PValue {
+    /** Both tails decrease in ε. */
+    @Override
+    public boolean decreasingInEpsilon() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "hb";
