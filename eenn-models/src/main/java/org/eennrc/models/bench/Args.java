@@ -1,0 +1,51 @@
+package org.eennrc.models.bench;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Minimal {@code --key value} / {@code --flag} parsing for the bench entry points (no CLI library). */
+final class Args {
+    private final Map<String, String> values = new HashMap<>();
+
+    Args(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + a);
+            }
+            String k = a.substring(2);
+            int eq = k.indexOf('=');
+            if (eq >= 0) {
+                values.put(k.substring(0, eq), k.substring(eq + 1));
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                values.put(k, args[++i]);
+            } else {
+                values.put(k, "true");
+            }
+        }
+    }
+
+    String get(String k, String def) {
+        return values.getOrDefault(k, def);
+    }
+
+    int getInt(String k, int def) {
+        return values.containsKey(k) ? Integer.parseInt(values.get(k)) : def;
+    }
+
+    double getDouble(String k, double def) {
+        return values.containsKey(k) ? Double.parseDouble(values.get(k)) : def;
+    }
+
+    boolean flag(String k) {
+        return Boolean.parseBoolean(values.getOrDefault(k, "false"));
+    }
+
+    boolean has(String k) {
+        return values.containsKey(k);
+    }
+
+    static int[] ints(String s) {
+        return java.util.Arrays.stream(s.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    }
+}

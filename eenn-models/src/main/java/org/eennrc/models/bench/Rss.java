@@ -1,0 +1,34 @@
+package org.eennrc.models.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Resident-set size of this process from /proc (Linux); -1 elsewhere. */
+final class Rss {
+    private Rss() {
+    }
+
+    /** Peak RSS (VmHWM) in MiB. */
+    static double peakMiB() {
+        return field("VmHWM:");
+    }
+
+    /** Current RSS (VmRSS) in MiB. */
+    static double currentMiB() {
+        return field("VmRSS:");
+    }
+
+    private static double field(String name) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(name)) {
+                    return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

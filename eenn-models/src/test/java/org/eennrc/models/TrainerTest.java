@@ -1,0 +1,99 @@
+package org.eennrc.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.eennrc.models.data.ImageSet;
+import org.eennrc.models.train.ProgressListener;
+import org.eennrc.models.train.TrainConfig;
+import org.eennrc.models.train.Trainer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+
+class TrainerTest {
+    static final MultiExitResNetConfig TINY = MultiExitResNetConfig.tiny();
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void init() {
+        Dl4jRuntime.init();
+    }
+
+    static TrainConfig tinyCfg(int epochs) {
+        return TrainConfig.builder().epochs(epochs).batchSize(32).learningRate(3e-3).validationSize(0)
+                .augmentFlip(true).progressSeconds(1e9).evalBatchSize(100).build();
+    }
+
+    static double loss(ComputationGraph g, ImageSet d) {
+        INDArray y = d.oneHot(null, 0, d.size());
+        INDArray[] labels = new INDArray[TINY.numExits()];
+        Arrays.fill(labels, y);
+        return g.score(new MultiDataSet(new INDArray[] {d.features(0, d.size())}, labels), false);
+    }
+
+    @Test
+    void lossGoesDownOverAFewSteps() throws Exception {
+        ImageSet train = TestData.train(256);
+        ComputationGraph before = MultiExitResNet.build(TINY);
+        double l0 = loss(before, train);
+        Trainer.TrainResult r = Trainer.train(TINY, tinyCfg(3), train, TestData.test(100), tmp.resolve("run"), false,
+                ProgressListener.SILENT);
+        double l1 = loss(r.graph(), train);
+        assertThat(r.graph().getIterationCount()).isEqualTo(24);
+        assertThat(l1).as("summed exit loss before %s after %s", l0, l1).isLessThan(0.8 * l0);
+        assertThat(r.history()).hasSize(3);
+        assertThat(r.history().get(2).meanLoss()).isLessThan(r.history().get(0).meanLoss());
+        assertThat(r.history().get(2).validationAccuracy()).hasSize(3);
+        assertThat(Files.exists(tmp.resolve("run/model.zip"))).isTrue();
+        assertThat(Files.readString(tmp.resolve("run/checkpoints/LAST")).trim()).isEqualTo("epoch-0003");
+        // the saved final model reproduces the in-memory one
+        ModelIO.TrainedModel m = ModelIO.load(tmp.resolve("run"));
+        assertThat(m.config()).isEqualTo(TINY);
+        assertThat(m.graph().params().equalsWithEps(r.graph().params(), 0.0)).isTrue();
+    }
+
+    @Test
+    void resumeContinuesFromTheSameState() throws Exception {
+        ImageSet train = TestData.train(192);
+        ImageSet val = TestData.test(64);
+        // uninterrupted: 3 epochs
+        Trainer.TrainResult full = Trainer.train(TINY, tinyCfg(3), train, val, tmp.resolve("a"), false,
+                ProgressListener.SILENT);
+        // interrupted after 2 epochs, then resumed
+        Trainer.TrainResult part = Trainer.train(TINY, tinyCfg(3).toBuilder().stopAfterEpochs(2).build(), train, val,
+                tmp.resolve("b"), false, ProgressListener.SILENT);
+        assertThat(part.finished()).isFalse();
+        assertThat(Files.exists(tmp.resolve("b/model.zip"))).isFalse();
+
+        // the checkpoint holds exactly the in-memory state: parameters, updater state, counters
+        Trainer.Checkpoint ck = Trainer.Checkpoint.readLast(tmp.resolve("b/checkpoints"));
+        assertThat(ck.completedEpochs()).isEqualTo(2);
+        assertThat(ck.graph().params().equalsWithEps(part.graph().params(), 0.0)).isTrue();
+        assertThat(ck.graph().getUpdater().getStateViewArray()
+                .equalsWithEps(part.graph().getUpdater().getStateViewArray(), 0.0)).isTrue();
+        assertThat(ck.graph().getIterationCount()).isEqualTo(part.graph().getIterationCount()).isEqualTo(12);
+        assertThat(ck.graph().getEpochCount()).isEqualTo(2);
+        assertThat(ck.history()).hasSize(2);
+
+        Trainer.TrainResult resumed = Trainer.train(TINY, tinyCfg(3), train, val, tmp.resolve("b"), true,
+                ProgressListener.SILENT);
+        assertThat(resumed.finished()).isTrue();
+        assertThat(resumed.history()).hasSize(3);
+        assertThat(resumed.graph().getIterationCount()).isEqualTo(full.graph().getIterationCount());
+        INDArray pa = full.graph().params();
+        INDArray pb = resumed.graph().params();
+        double maxDiff = pa.sub(pb).amaxNumber().doubleValue();
+        assertThat(maxDiff).as("max |param difference| uninterrupted vs resumed").isLessThan(1e-5);
+        assertThat(resumed.history().get(2).meanLoss())
+                .isCloseTo(full.history().get(2).meanLoss(), org.assertj.core.data.Offset.offset(1e-5));
+    }
+}
