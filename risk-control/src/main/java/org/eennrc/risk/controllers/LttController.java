@@ -1,7 +1,6 @@
 package org.eennrc.risk.controllers;
 
 import java.util.Arrays;
-import org.eennrc.risk.BoundedSample;
 import org.eennrc.risk.CalibrationResult;
 import org.eennrc.risk.Checks;
 import org.eennrc.risk.FwerProcedure;
@@ -54,7 +53,7 @@ public final class LttController implements RiskController {
         private final double b;
         private final LossTransform t;
         private final int size;
-        private final BoundedSample[] samples;
+        private final TransformedRows rows;
         // p_k(atMostEps[k]) <= atMostLevel[k]; p_k(aboveEps[k]) > aboveLevel[k]
         private final double[] atMostEps;
         private final double[] atMostLevel;
@@ -67,7 +66,7 @@ public final class LttController implements RiskController {
             this.b = cal.upperBound();
             this.t = LossTransform.clipAndScale(b);
             this.size = cal.numLambdas();
-            this.samples = new BoundedSample[size];
+            this.rows = new TransformedRows(cal, t);
             this.atMostEps = filled(Double.POSITIVE_INFINITY);
             this.atMostLevel = filled(Double.POSITIVE_INFINITY);
             this.aboveEps = filled(Double.NEGATIVE_INFINITY);
@@ -80,15 +79,6 @@ public final class LttController implements RiskController {
             return a;
         }
 
-        private BoundedSample sample(int k) {
-            BoundedSample s = samples[k];
-            if (s == null) {
-                s = BoundedSample.of(cal, k, t);
-                samples[k] = s;
-            }
-            return s;
-        }
-
         private Hypotheses hypotheses(double epsilon) {
             double e = epsilon / b;
             boolean monotone = pValue.decreasingInEpsilon();
@@ -98,7 +88,7 @@ public final class LttController implements RiskController {
                 }
 
                 public double pValue(int k) {
-                    return pValue.pValue(sample(k), e);
+                    return pValue.pValue(rows.get(k), e);
                 }
 
                 public boolean pValueAtMost(int k, double level) {
@@ -130,7 +120,7 @@ public final class LttController implements RiskController {
             Checks.epsilon(epsilon);
             double e = epsilon / b;
             double[] p = new double[size];
-            for (int k = 0; k < size; k++) p[k] = pValue.pValue(sample(k), e);
+            for (int k = 0; k < size; k++) p[k] = pValue.pValue(rows.get(k), e);
             int last = fwer.lastRejected(Hypotheses.of(k -> p[k], size), delta);
             int index = Math.max(0, last);
             return new CalibrationResult(name(), epsilon, delta, cal.numSamples(), index, last >= 0, guarantee(),

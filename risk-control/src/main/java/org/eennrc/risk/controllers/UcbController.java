@@ -1,7 +1,6 @@
 package org.eennrc.risk.controllers;
 
 import java.util.Arrays;
-import org.eennrc.risk.BoundedSample;
 import org.eennrc.risk.CalibrationResult;
 import org.eennrc.risk.Checks;
 import org.eennrc.risk.Guarantee;
@@ -43,22 +42,13 @@ public final class UcbController implements RiskController {
         int size = cal.numLambdas();
         double[] ub = new double[size];
         Arrays.fill(ub, Double.NaN);
-        BoundedSample[] samples = new BoundedSample[size];
+        TransformedRows rows = new TransformedRows(cal, t);
         // what isBelow calls have shown: R̂⁺(k) < below[k] and R̂⁺(k) >= notBelow[k]
         double[] below = new double[size];
         double[] notBelow = new double[size];
         Arrays.fill(below, Double.POSITIVE_INFINITY);
         Arrays.fill(notBelow, Double.NEGATIVE_INFINITY);
         return new Calibration() {
-            private BoundedSample sample(int k) {
-                BoundedSample s = samples[k];
-                if (s == null) {
-                    s = BoundedSample.of(cal, k, t);
-                    samples[k] = s;
-                }
-                return s;
-            }
-
             /**
              * R̂⁺(k) < ε, from what earlier calls showed when possible (the bound does not depend on ε, so
              * "below ε'" implies "below ε" for ε ≥ ε'), else one {@link UpperBound#isBelow} evaluation.
@@ -67,7 +57,7 @@ public final class UcbController implements RiskController {
                 if (!Double.isNaN(ub[k])) return ub[k] < epsilon;
                 if (epsilon >= below[k]) return true;
                 if (epsilon <= notBelow[k]) return false;
-                boolean yes = bound.isBelow(sample(k), delta, epsilon / t.scale());
+                boolean yes = bound.isBelow(rows.get(k), delta, epsilon / t.scale());
                 if (yes) below[k] = epsilon;
                 else notBelow[k] = epsilon;
                 return yes;
@@ -77,7 +67,7 @@ public final class UcbController implements RiskController {
             private double ub(int k) {
                 double v = ub[k];
                 if (Double.isNaN(v)) {
-                    v = bound.upperBound(sample(k), delta) * t.scale();
+                    v = bound.upperBound(rows.get(k), delta) * t.scale();
                     ub[k] = v;
                 }
                 return v;
