@@ -30,4 +30,34 @@ public interface UpperBound {
     default boolean isBelow(BoundedSample sample, double delta, double epsilon) {
         return upperBound(sample, delta) < epsilon;
     }
+
+    /**
+     * This bound on one sample at one δ, asked about many ε (a UCB calibration asks each threshold about
+     * several ε). Bounds with per-sample set-up work (the bets of WSR) override this to do it once.
+     */
+    default Prepared prepare(BoundedSample sample, double delta) {
+        return new Prepared() {
+            private double value = Double.NaN;
+
+            @Override
+            public double value() {
+                if (Double.isNaN(value)) value = upperBound(sample, delta);
+                return value;
+            }
+
+            @Override
+            public boolean isBelow(double epsilon) {
+                return Double.isNaN(value) ? UpperBound.this.isBelow(sample, delta, epsilon) : value < epsilon;
+            }
+        };
+    }
+
+    /** An upper bound prepared on one sample and δ. Not thread-safe. */
+    interface Prepared {
+        /** R̂⁺, in the sample's units. */
+        double value();
+
+        /** Whether R̂⁺ < ε. */
+        boolean isBelow(double epsilon);
+    }
 }

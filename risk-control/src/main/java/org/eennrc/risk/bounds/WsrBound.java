@@ -29,15 +29,7 @@ public final class WsrBound implements UpperBound {
 
     @Override
     public double upperBound(BoundedSample s, double delta) {
-        int n = s.n();
-        double bound = s.bound();
-        double[] x = new double[n];
-        double[] nu = new double[n];
-        double logInvDelta = Math.log(1 / delta);
-        bets(s, delta, x, nu);
-        if (logCapitalExcess(x, nu, 0.0, logInvDelta) > 0) return 0.0;
-        if (logCapitalExcess(x, nu, bound, logInvDelta) <= 0) return bound;
-        return Tails.solve(mu -> logCapitalExcess(x, nu, mu, logInvDelta), 0.0, bound);
+        return new Bets(s, delta).bound();
     }
 
     /**
@@ -46,55 +38,99 @@ public final class WsrBound implements UpperBound {
      */
     @Override
     public boolean isBelow(BoundedSample s, double delta, double epsilon) {
-        if (epsilon <= 0) return false;
-        if (epsilon > s.bound()) return true;
-        // One pass: the bets are predictable, so they and the capital can be built together, and the pass
-        // stops at the first i whose capital exceeds 1/δ. The capital is kept as a plain product (no log per
-        // step); when it gets tiny it is renormalised and the target raised by the same factor.
-        int n = s.n();
-        double maxBet = 1.0 / s.bound();
-        double betScale = 2 * Math.log(1 / delta) / n;
-        double sum = 0;
-        double sumSq = 0;
-        double varPrev = 0.25;
-        double capital = 1;
-        double target = 1 / delta;
-        for (int i = 0; i < n; i++) {
-            double xi = s.get(i);
-            double nu = Math.min(Math.sqrt(betScale / varPrev), maxBet);
-            capital *= Math.max(0.0, 1 - nu * (xi - epsilon));
-            if (capital > target) return true;
-            if (capital < 1e-200) {
-                if (capital == 0) return false; // a factor of 0: the capital can never recover
-                target /= capital;
-                capital = 1;
-            }
-            sum += xi;
-            double mu = (0.5 + sum) / (i + 2);
-            double d = xi - mu;
-            sumSq += d * d;
-            varPrev = (0.25 + sumSq) / (i + 2);
-        }
-        return false;
+        return new Bets(s, delta).isBelow(epsilon);
     }
 
-    /** Fills the losses x and the predictable bets ν_i of the betting martingale. */
-    private static void bets(BoundedSample s, double delta, double[] x, double[] nu) {
-        int n = s.n();
-        double bound = s.bound();
-        double logInvDelta = Math.log(1 / delta);
-        double sum = 0;
-        double sumSq = 0;
+    /** Computes the bets once per sample; every later question about an ε is one pass over the capital. */
+    @Override
+    public Prepared prepare(BoundedSample s, double delta) {
+        Bets bets = new Bets(s, delta);
+        return new Prepared() {
+            private double value = Double.NaN;
+
+            @Override
+            public double value() {
+                if (Double.isNaN(value)) value = bets.bound();
+                return value;
+            }
+
+            @Override
+            public boolean isBelow(double epsilon) {
+                return Double.isNaN(value) ? bets.isBelow(epsilon) : value < epsilon;
+            }
+        };
+    }
+
+    /**
+     * The losses in calibration order and the predictable bets ν_i of the betting martingale. The bets are
+     * extended lazily: a capital pass that crosses 1/δ early never pays for the rest.
+     */
+    private static final class Bets {
+        final BoundedSample s;
+        final double[] x;
+        final double[] nu;
+        final double bound;
+        final double logInvDelta;
+        final double maxBet;
+        final double betScale;
+        int ready;
+        double sum;
+        double sumSq;
         double varPrev = 0.25;
-        for (int i = 0; i < n; i++) {
-            double xi = s.get(i);
-            x[i] = xi;
-            nu[i] = Math.min(Math.sqrt(2 * logInvDelta / (n * varPrev)), 1.0 / bound);
-            sum += xi;
-            double mu = (0.5 + sum) / (i + 2);
-            double d = xi - mu;
-            sumSq += d * d;
-            varPrev = (0.25 + sumSq) / (i + 2);
+
+        Bets(BoundedSample s, double delta) {
+            this.s = s;
+            int n = s.n();
+            bound = s.bound();
+            logInvDelta = Math.log(1 / delta);
+            x = new double[n];
+            nu = new double[n];
+            maxBet = 1.0 / bound;
+            betScale = 2 * logInvDelta / n;
+        }
+
+        /** Makes x and ν valid up to index {@code upTo} (exclusive). */
+        void extend(int upTo) {
+            for (int i = ready; i < upTo; i++) {
+                double xi = s.get(i);
+                x[i] = xi;
+                nu[i] = Math.min(Math.sqrt(betScale / varPrev), maxBet);
+                sum += xi;
+                double mu = (0.5 + sum) / (i + 2);
+                double d = xi - mu;
+                sumSq += d * d;
+                varPrev = (0.25 + sumSq) / (i + 2);
+            }
+            ready = Math.max(ready, upTo);
+        }
+
+        double bound() {
+            extend(x.length);
+            if (logCapitalExcess(x, nu, 0.0, logInvDelta) > 0) return 0.0;
+            if (logCapitalExcess(x, nu, bound, logInvDelta) <= 0) return bound;
+            return Tails.solve(mu -> logCapitalExcess(x, nu, mu, logInvDelta), 0.0, bound);
+        }
+
+        /**
+         * max_i K_i(ε) > 1/δ, stopping at the first i over 1/δ. The capital is kept as a plain product (no log
+         * per step); when it gets tiny it is renormalised and the target raised by the same factor.
+         */
+        boolean isBelow(double epsilon) {
+            if (epsilon <= 0) return false;
+            if (epsilon > bound) return true;
+            double capital = 1;
+            double target = Math.exp(logInvDelta);
+            for (int i = 0; i < x.length; i++) {
+                if (i == ready) extend(Math.min(x.length, Math.max(16, 2 * ready)));
+                capital *= Math.max(0.0, 1 - nu[i] * (x[i] - epsilon));
+                if (capital > target) return true;
+                if (capital < 1e-200) {
+                    if (capital == 0) return false; // a factor of 0: the capital can never recover
+                    target /= capital;
+                    capital = 1;
+                }
+            }
+            return false;
         }
     }
 

@@ -43,12 +43,18 @@ public final class UcbController implements RiskController {
         double[] ub = new double[size];
         Arrays.fill(ub, Double.NaN);
         TransformedRows rows = new TransformedRows(cal, t);
+        UpperBound.Prepared[] prepared = new UpperBound.Prepared[size];
         // what isBelow calls have shown: R̂⁺(k) < below[k] and R̂⁺(k) >= notBelow[k]
         double[] below = new double[size];
         double[] notBelow = new double[size];
         Arrays.fill(below, Double.POSITIVE_INFINITY);
         Arrays.fill(notBelow, Double.NEGATIVE_INFINITY);
         return new Calibration() {
+            private UpperBound.Prepared prepared(int k) {
+                if (prepared[k] == null) prepared[k] = bound.prepare(rows.get(k), delta);
+                return prepared[k];
+            }
+
             /**
              * R̂⁺(k) < ε, from what earlier calls showed when possible (the bound does not depend on ε, so
              * "below ε'" implies "below ε" for ε ≥ ε'), else one {@link UpperBound#isBelow} evaluation.
@@ -57,7 +63,7 @@ public final class UcbController implements RiskController {
                 if (!Double.isNaN(ub[k])) return ub[k] < epsilon;
                 if (epsilon >= below[k]) return true;
                 if (epsilon <= notBelow[k]) return false;
-                boolean yes = bound.isBelow(rows.get(k), delta, epsilon / t.scale());
+                boolean yes = prepared(k).isBelow(epsilon / t.scale());
                 if (yes) below[k] = epsilon;
                 else notBelow[k] = epsilon;
                 return yes;
@@ -67,7 +73,7 @@ public final class UcbController implements RiskController {
             private double ub(int k) {
                 double v = ub[k];
                 if (Double.isNaN(v)) {
-                    v = bound.upperBound(rows.get(k), delta) * t.scale();
+                    v = prepared(k).value() * t.scale();
                     ub[k] = v;
                 }
                 return v;
