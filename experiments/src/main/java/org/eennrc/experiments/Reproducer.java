@@ -1,0 +1,94 @@
+package org.eennrc.experiments;
+
+import com.google.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.eennrc.experiments.ExperimentModule.ConfiguredControllers;
+import org.eennrc.experiments.config.ConfigException;
+import org.eennrc.experiments.config.ExperimentConfig;
+import org.eennrc.experiments.data.ExperimentData;
+import org.eennrc.experiments.data.RiskInput;
+import org.eennrc.risk.Guarantee;
+import org.eennrc.risk.protocol.ProgressListener;
+import org.eennrc.risk.protocol.Protocol;
+import org.eennrc.risk.protocol.ProtocolRow;
+import org.eennrc.risk.protocol.ProtocolSettings;
+
+/** Runs the evaluation protocol (SPEC §5) for every configured risk × n_cal, all controllers and the ε grid. */
+public final class Reproducer {
+    private final ExperimentConfig config;
+    private final ExperimentData data;
+    private final ConfiguredControllers controllers;
+
+    @Inject
+    public Reproducer(ExperimentConfig config, ExperimentData data, ConfiguredControllers controllers) {
+        this.config = config;
+        this.data = data;
+        this.controllers = controllers;
+    }
+
+    /** One protocol run: a risk at one calibration size; rows ordered by controller (config order), then ε. */
+    public record Run(String risk, int nCal, List<ProtocolRow> rows, double seconds) {}
+
+    /** Everything a report needs. */
+    public record Results(ExperimentConfig config, List<String> controllerNames, Map<String, Guarantee> guarantees,
+                          List<RiskInput> inputs, List<Run> runs, Map<String, Object> dataProvenance,
+                          Map<String, Double> timings, Instant started, Instant finished) {}
+
+    public Results run(ExperimentData.Log log) throws Exception {
+        Instant started = Instant.now();
+        Map<String, Double> timings = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        List<RiskInput> inputs = data.load(config.risks, log);
+        timings.put("load_and_build_losses_s", (System.nanoTime() - t0) / 1e9);
+        ExperimentConfig.ProtocolConfig p = config.protocol;
+        List<String> names = controllers.names();
+        Map<String, Guarantee> guarantees = new LinkedHashMap<>();
+        controllers.byName().forEach((n, c) -> guarantees.put(n, c.guarantee()));
+        List<Run> runs = new ArrayList<>();
+        String where = String.valueOf(config.source);
+        for (RiskInput in : inputs) {
+            for (String w : in.warnings()) log.info("warning (" + in.risk() + "): " + w);
+            for (int nCal : p.nCal.values()) {
+                if (nCal >= in.losses().numSamples()) {
+                    throw new ConfigException(where, "protocol.n_cal", nCal + " leaves no test samples: the data has "
+                            + in.losses().numSamples() + " samples");
+                }
+                ProtocolSettings s = new ProtocolSettings(p.epsilons.values(), p.delta, nCal, p.trials, p.seed);
+                long t1 = System.nanoTime();
+                String label = in.risk() + ", n_cal " + nCal;
+                List<ProtocolRow> rows = Protocol.run(in.losses(), in.efficiency(), controllers.list(), s, progress(log, label));
+                double secs = (System.nanoTime() - t1) / 1e9;
+                List<ProtocolRow> renamed = new ArrayList<>(rows.size());
+                int ne = p.epsilons.values().length;
+                for (int i = 0; i < rows.size(); i++) {
+                    ProtocolRow r = rows.get(i);
+                    renamed.add(new ProtocolRow(names.get(i / ne), r.epsilon(), r.delta(), r.nCal(), r.trials(), r.meanRisk(),
+                            r.sdRisk(), r.violationRate(), r.meanEfficiency(), r.relativeSaving(), r.meanIndex(), r.infeasibleRate()));
+                }
+                log.info(String.format(Locale.ROOT, "protocol %s: %d controllers x %d epsilons x %d trials in %.2f s",
+                        label, names.size(), ne, p.trials, secs));
+                timings.merge("protocol_s", secs, Double::sum);
+                runs.add(new Run(in.risk(), nCal, renamed, secs));
+            }
+        }
+        return new Results(config, names, guarantees, inputs, runs, data.provenance(), timings, started, Instant.now());
+    }
+
+    private static ProgressListener progress(ExperimentData.Log log, String label) {
+        return new ProgressListener() {
+            private long last = -1;
+
+            @Override
+            public synchronized void trialsDone(int done, int total, long elapsedNanos) {
+                if (elapsedNanos < 2_000_000_000L || (last >= 0 && elapsedNanos - last < 5_000_000_000L && done < total)) return;
+                last = elapsedNanos;
+                log.info(String.format(Locale.ROOT, "  %s: %d/%d trials, %.0f s", label, done, total, elapsedNanos / 1e9));
+            }
+        };
+    }
+}

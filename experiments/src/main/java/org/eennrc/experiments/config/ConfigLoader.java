@@ -1,0 +1,332 @@
+package org.eennrc.experiments.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.eennrc.core.ConfidenceMeasures;
+import org.eennrc.core.Risks;
+import org.eennrc.experiments.config.ExperimentConfig.CachedScores;
+import org.eennrc.experiments.config.ExperimentConfig.DataConfig;
+import org.eennrc.experiments.config.ExperimentConfig.FashionMnist;
+import org.eennrc.experiments.config.ExperimentConfig.Outputs;
+import org.eennrc.experiments.config.ExperimentConfig.ProtocolConfig;
+import org.eennrc.experiments.config.ExperimentConfig.WordNet;
+
+/**
+ * Reads an {@link ExperimentConfig} strictly: unknown keys, wrong types, missing required keys, values out of range
+ * and missing input files are all reported as a {@link ConfigException} naming the file and the key path.
+ * {@code .json} files are read as JSON, everything else as YAML. Relative paths in the config are resolved against
+ * the folder of the config file.
+ */
+public final class ConfigLoader {
+    /** Risk name of cached per-threshold scores: loss = score(reference) − score(λ). */
+    public static final String SCORE_GAP = "score-gap";
+
+    private static final ObjectMapper YAML = configure(YAMLMapper.builder());
+    private static final ObjectMapper JSON = configure(JsonMapper.builder());
+
+    private ConfigLoader() {}
+
+    private static ObjectMapper configure(com.fasterxml.jackson.databind.cfg.MapperBuilder<?, ?> b) {
+        return b.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .build();
+    }
+
+    /** Reads and validates the config file. */
+    public static ExperimentConfig load(Path file) {
+        String where = file.toString();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(where, "", "config file not found");
+        } catch (IOException e) {
+            throw new ConfigException(where, "", "cannot read the config file: " + e.getMessage(), e);
+        }
+        boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+        ExperimentConfig c = parse(text, where, json);
+        c.source = file;
+        c.text = text;
+        Path base = file.toAbsolutePath().getParent();
+        resolvePaths(c, base);
+        validate(c, where);
+        return c;
+    }
+
+    /** Parses config text; {@code where} names it in messages. Paths stay as written and files are not checked. */
+    public static ExperimentConfig parse(String text, String where, boolean json) {
+        ObjectMapper m = json ? JSON : YAML;
+        JsonNode tree;
+        try {
+            tree = m.readTree(text);
+        } catch (JsonProcessingException e) {
+            String loc = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": ";
+            throw new ConfigException(where, "", loc + (json ? "JSON" : "YAML") + " syntax error: " + e.getOriginalMessage(), e);
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull()) throw new ConfigException(where, "", "the config is empty");
+        if (!tree.isObject()) throw new ConfigException(where, "", "expected a mapping of keys at the top level, got " + show(tree));
+        try {
+            return m.treeToValue(tree, ExperimentConfig.class);
+        } catch (JsonMappingException e) {
+            throw translate(e, tree, where);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(where, "", e.getOriginalMessage(), e);
+        }
+    }
+
+    private static ConfigException translate(JsonMappingException e, JsonNode tree, String where) {
+        List<JsonMappingException.Reference> path = e.getPath();
+        String key = keyPath(path);
+        JsonNode value = nodeAt(tree, path);
+        if (e instanceof UnrecognizedPropertyException u) {
+            return new ConfigException(where, key, "unknown key; expected one of: " + known(u.getKnownPropertyIds()), e);
+        }
+        if (e instanceof InvalidTypeIdException t) {
+            String k = key.isEmpty() ? "type" : key + ".type";
+            String id = t.getTypeId();
+            String knownTypes = "cached-scores, outputs, fashion-mnist, wordnet";
+            if (id == null) return new ConfigException(where, k, "missing; expected one of: " + knownTypes, e);
+            return new ConfigException(where, k, "unknown type \"" + id + "\"; expected one of: " + knownTypes, e);
+        }
+        if (e instanceof InvalidFormatException f) {
+            return new ConfigException(where, key, "expected " + describe(f.getTargetType()) + ", got "
+                    + show(value != null ? value : null, f.getValue()), e);
+        }
+        if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
+            return new ConfigException(where, key, "expected " + describe(mi.getTargetType()) + ", got " + show(value), e);
+        }
+        // Our own deserializers (Values) write the whole message.
+        return new ConfigException(where, key, e.getOriginalMessage(), e);
+    }
+
+    static String keyPath(List<JsonMappingException.Reference> path) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : path) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) sb.append('.');
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static JsonNode nodeAt(JsonNode tree, List<JsonMappingException.Reference> path) {
+        JsonNode n = tree;
+        for (JsonMappingException.Reference r : path) {
+            if (n == null) return null;
+            n = r.getFieldName() != null ? n.get(r.getFieldName()) : n.get(r.getIndex());
+        }
+        return n;
+    }
+
+    private static String known(Collection<Object> ids) {
+        TreeSet<String> s = new TreeSet<>();
+        for (Object o : ids) s.add(String.valueOf(o));
+        return String.join(", ", s);
+    }
+
+    /** How a config value reads in a message: strings quoted, lists and mappings named. */
+    static String show(JsonNode n) {
+        if (n == null || n.isMissingNode()) return "nothing";
+        if (n.isNull()) return "null (an empty value)";
+        if (n.isTextual()) return "\"" + n.textValue() + "\"";
+        if (n.isArray()) return "a list";
+        if (n.isObject()) return "a mapping";
+        return n.asText();
+    }
+
+    private static String show(JsonNode n, Object fallback) {
+        if (n != null) return show(n);
+        return fallback instanceof String s ? "\"" + s + "\"" : String.valueOf(fallback);
+    }
+
+    private static String describe(Class<?> t) {
+        if (t == int.class || t == Integer.class || t == long.class || t == Long.class) return "an integer";
+        if (t == double.class || t == Double.class || t == float.class || t == Float.class) return "a number";
+        if (t == boolean.class || t == Boolean.class) return "true or false";
+        if (t == String.class) return "a string";
+        if (t == Path.class) return "a file path (a string)";
+        if (List.class.isAssignableFrom(t) || t.isArray()) return "a list";
+        if (Map.class.isAssignableFrom(t)) return "a mapping of names to values";
+        if (t.isEnum()) return "one of " + List.of(t.getEnumConstants());
+        return "a mapping of keys";
+    }
+
+    private static void resolvePaths(ExperimentConfig c, Path base) {
+        if (c.data instanceof CachedScores d) {
+            d.scores = resolve(base, d.scores);
+            d.efficiency = resolve(base, d.efficiency);
+            d.lambdas = resolve(base, d.lambdas);
+        } else if (c.data instanceof Outputs d) {
+            d.path = resolve(base, d.path);
+        } else if (c.data instanceof FashionMnist d) {
+            d.dir = resolve(base, d.dir);
+        } else if (c.data instanceof WordNet d) {
+            d.dir = resolve(base, d.dir);
+        }
+        if (c.model != null) c.model.cacheDir = resolve(base, c.model.cacheDir);
+    }
+
+    private static Path resolve(Path base, Path p) {
+        if (p == null || p.isAbsolute()) return p;
+        return base.resolve(p).normalize();
+    }
+
+    /** Required keys, ranges, known names and input files; paths must already be resolved. */
+    public static void validate(ExperimentConfig c, String where) {
+        require(c.name, where, "name");
+        if (c.name.isBlank() || !c.name.matches("[A-Za-z0-9._-]+")) {
+            throw new ConfigException(where, "name", "expected a short name of letters, digits, '.', '_' or '-', got \"" + c.name + "\"");
+        }
+        require(c.data, where, "data");
+        require(c.risks, where, "risks");
+        require(c.controllers, where, "controllers");
+        require(c.protocol, where, "protocol");
+        if (c.risks.isEmpty()) throw new ConfigException(where, "risks", "expected at least one risk");
+        if (c.controllers.isEmpty()) throw new ConfigException(where, "controllers", "expected at least one controller");
+        for (int i = 0; i < c.controllers.size(); i++) {
+            if (c.controllers.get(i) == null || c.controllers.get(i).isBlank()) {
+                throw new ConfigException(where, "controllers[" + i + "]", "empty controller name");
+            }
+        }
+        ProtocolConfig p = c.protocol;
+        require(p.epsilons, where, "protocol.epsilons");
+        require(p.nCal, where, "protocol.n_cal");
+        require(p.delta, where, "protocol.delta");
+        require(p.trials, where, "protocol.trials");
+        require(p.seed, where, "protocol.seed");
+        for (double e : p.epsilons.values()) {
+            if (!(e > 0 && e < 1)) throw new ConfigException(where, "protocol.epsilons", "every epsilon must be in (0, 1), got " + e);
+        }
+        if (!(p.delta > 0 && p.delta < 1)) throw new ConfigException(where, "protocol.delta", "must be in (0, 1), got " + p.delta);
+        if (p.trials < 1) throw new ConfigException(where, "protocol.trials", "must be at least 1, got " + p.trials);
+        for (int n : p.nCal.values()) {
+            if (n < 2) throw new ConfigException(where, "protocol.n_cal", "every calibration size must be at least 2, got " + n);
+        }
+        if (!List.of("compute", "exit-layer").contains(p.efficiency)) {
+            throw new ConfigException(where, "protocol.efficiency", "expected \"compute\" or \"exit-layer\", got " + quote(p.efficiency));
+        }
+        if (c.lambdaGrid == null || c.lambdaGrid.size < 2) {
+            throw new ConfigException(where, "lambda_grid.size", "must be at least 2");
+        }
+        checkClassNames(c.customControllers, where, "custom_controllers");
+        checkClassNames(c.customBounds, where, "custom_bounds");
+
+        DataConfig d = c.data;
+        if (d instanceof CachedScores s) {
+            requireFile(s.scores, where, "data.scores");
+            requireFile(s.efficiency, where, "data.efficiency");
+            if (s.lambdas != null) requireFile(s.lambdas, where, "data.lambdas");
+            if (s.referenceRow == null || s.referenceRow < 0) throw new ConfigException(where, "data.reference_row", "must be >= 0");
+            if (s.bound == null || !(s.bound > 0)) throw new ConfigException(where, "data.bound", "must be > 0");
+            for (int i = 0; i < c.risks.size(); i++) {
+                if (!SCORE_GAP.equals(c.risks.get(i))) {
+                    throw new ConfigException(where, "risks[" + i + "]", "cached scores support only the risk \""
+                            + SCORE_GAP + "\" (score at the reference row minus score at λ), got " + quote(c.risks.get(i)));
+                }
+            }
+            if (c.model != null) throw new ConfigException(where, "model", "not used with data.type cached-scores; remove it");
+            if (c.training != null) throw new ConfigException(where, "training", "not used with data.type cached-scores; remove it");
+        } else {
+            for (int i = 0; i < c.risks.size(); i++) {
+                try {
+                    Risks.byName(c.risks.get(i));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(where, "risks[" + i + "]", e.getMessage(), e);
+                }
+            }
+            if (c.confidence == null) c.confidence = ConfidenceMeasures.DEFAULT;
+            try {
+                ConfidenceMeasures.byName(c.confidence);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where, "confidence", e.getMessage(), e);
+            }
+        }
+        if (d instanceof Outputs o) {
+            requireFile(o.path, where, "data.path");
+            if (c.model != null) throw new ConfigException(where, "model", "not used with data.type outputs (the model ran elsewhere); remove it");
+            if (c.training != null) throw new ConfigException(where, "training", "not used with data.type outputs; remove it");
+        }
+        if (d instanceof FashionMnist f) {
+            requireDir(f.dir, where, "data.dir");
+            if (!List.of("test", "validation").contains(f.split)) {
+                throw new ConfigException(where, "data.split", "expected \"test\" or \"validation\", got " + quote(f.split));
+            }
+            require(c.model, where, "model");
+            require(c.model.type, where, "model.type");
+            if (!"multi-exit-resnet".equals(c.model.type)) {
+                throw new ConfigException(where, "model.type", "expected \"multi-exit-resnet\" for Fashion-MNIST, got " + quote(c.model.type));
+            }
+            if (c.training == null) c.training = new ExperimentConfig.TrainingConfig();
+        }
+        if (d instanceof WordNet) {
+            require(c.model, where, "model");
+            require(c.model.type, where, "model.type");
+            if (!"multi-exit-transformer".equals(c.model.type)) {
+                throw new ConfigException(where, "model.type", "expected \"multi-exit-transformer\" for WordNet, got " + quote(c.model.type));
+            }
+        }
+    }
+
+    private static void checkClassNames(Map<String, String> m, String where, String key) {
+        if (m == null) return;
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            if (e.getValue() == null || !e.getValue().matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*")) {
+                throw new ConfigException(where, key + "." + e.getKey(), "expected a fully qualified class name, got " + quote(e.getValue()));
+            }
+        }
+    }
+
+    private static String quote(String s) {
+        return s == null ? "nothing" : "\"" + s + "\"";
+    }
+
+    private static void require(Object v, String where, String key) {
+        if (v == null) throw new ConfigException(where, key, "missing (required)");
+    }
+
+    private static void requireFile(Path p, String where, String key) {
+        require(p, where, key);
+        if (!Files.exists(p)) throw new ConfigException(where, key, "file not found: " + p);
+        if (Files.isDirectory(p)) throw new ConfigException(where, key, "is a folder, expected a file: " + p);
+        if (!Files.isReadable(p)) throw new ConfigException(where, key, "permission denied: " + p);
+    }
+
+    private static void requireDir(Path p, String where, String key) {
+        require(p, where, key);
+        if (!Files.isDirectory(p)) throw new ConfigException(where, key, "folder not found: " + p);
+    }
+
+    /** The names of every key path in a list (for messages); unused keys in lists of strings. */
+    static List<String> names(List<String> l) {
+        return l == null ? List.of() : new ArrayList<>(l);
+    }
+}

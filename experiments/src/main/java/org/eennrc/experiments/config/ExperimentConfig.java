@@ -1,0 +1,185 @@
+package org.eennrc.experiments.config;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One experiment, as written in a YAML (or JSON) config file: the data, the model and its training (for model
+ * experiments), the confidence measure, the risks, the controllers and the evaluation protocol. Keys are
+ * snake_case; every section rejects unknown keys. Read with {@link ConfigLoader}, which also resolves relative
+ * paths against the config file's folder and checks that input files exist.
+ *
+ * <p>See {@code docs/user-guide.md} ("Config reference") for every key.
+ */
+public final class ExperimentConfig {
+    /** Experiment name; the default report folder is {@code reports/<name>}. */
+    public String name;
+    /** One line on what the experiment shows (goes into report.md). */
+    public String description;
+    /** Where the outputs or losses come from. */
+    public DataConfig data;
+    /** The network (model experiments only). */
+    public ModelConfig model;
+    /** How to train it (model experiments only). */
+    public TrainingConfig training;
+    /** Confidence measure name (max-softmax, top-diff, entropy, provided); outputs and model experiments. */
+    public String confidence;
+    /** Risk names (SPEC §2); for cached scores, {@code score-gap}. */
+    public List<String> risks;
+    /** Controller names, in the order they are reported (see {@code eenn controllers}). */
+    public List<String> controllers;
+    /** Extra controllers by name: {@code my-name: com.example.MyController} (a RiskController on the classpath). */
+    public Map<String, String> customControllers = new LinkedHashMap<>();
+    /** Extra upper bounds by name: {@code bern: com.example.MyBound} gives the controller {@code ucb-bern}. */
+    public Map<String, String> customBounds = new LinkedHashMap<>();
+    /** The threshold grid for outputs and model experiments (cached scores bring their own). */
+    public LambdaGridConfig lambdaGrid = new LambdaGridConfig();
+    /** The evaluation protocol (SPEC §5). */
+    public ProtocolConfig protocol;
+
+    /** The file this config was read from (set by the loader, not a key). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public transient Path source;
+    /** The raw text of the file (copied into reports). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public transient String text;
+
+    /** Threshold grid 1 → 0 in {@code size} evenly spaced values (101: step 0.01). */
+    public static final class LambdaGridConfig {
+        public int size = 101;
+    }
+
+    /** The protocol of SPEC §5. */
+    public static final class ProtocolConfig {
+        /** ε values: {@code 0.01:0.19:0.01}, a number or a list. */
+        public Values.Grid epsilons;
+        public Double delta = 0.1;
+        /** Calibration set size(s); one protocol run per value. */
+        public Values.IntList nCal;
+        public Integer trials = 50;
+        public Long seed = 42L;
+        /**
+         * What the efficiency columns measure for outputs and model experiments: {@code compute} (FLOPs when the
+         * outputs carry them, else the exit index) or {@code exit-layer} (the 1-based exit layer).
+         */
+        public String efficiency = "compute";
+    }
+
+    /** Where the data comes from; {@code type} picks the kind. */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+    @JsonSubTypes({
+        @JsonSubTypes.Type(value = CachedScores.class, name = CachedScores.TYPE),
+        @JsonSubTypes.Type(value = Outputs.class, name = Outputs.TYPE),
+        @JsonSubTypes.Type(value = FashionMnist.class, name = FashionMnist.TYPE),
+        @JsonSubTypes.Type(value = WordNet.class, name = WordNet.TYPE)})
+    public abstract static sealed class DataConfig permits CachedScores, Outputs, FashionMnist, WordNet {
+        public abstract String type();
+    }
+
+    /** Per-threshold scores of a model run at every λ (the CALM data): loss = scores[reference_row] − scores[k]. */
+    public static final class CachedScores extends DataConfig {
+        public static final String TYPE = "cached-scores";
+        /** (K, N) scores in [0, 1], row k = λ_k from 1 downwards (.npy or .csv). */
+        public Path scores;
+        public Integer referenceRow = 0;
+        /** Cost per threshold (K,) or per threshold and sample (K, N). */
+        public Path efficiency;
+        /** Axis label of the efficiency, e.g. "mean exit layer". */
+        public String efficiencyLabel = "mean exit layer";
+        /** The λ grid (K,), optional. */
+        public Path lambdas;
+        /** Upper bound B of the score gap. */
+        public Double bound = 1.0;
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+    }
+
+    /** Per-exit outputs in the interchange .npz format (docs/interchange-format.md). */
+    public static final class Outputs extends DataConfig {
+        public static final String TYPE = "outputs";
+        public Path path;
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+    }
+
+    /** Fashion-MNIST IDX files; the model is trained on the training split and calibrated on {@code split}. */
+    public static final class FashionMnist extends DataConfig {
+        public static final String TYPE = "fashion-mnist";
+        public Path dir = Path.of("/usr/share/datasets/fashion-mnist");
+        /** Images held out of training for validation. */
+        public Integer validationSize = 5000;
+        public Long splitSeed = 20240530L;
+        /** Which images are exported and used for calibration/test: {@code test} (10,000) or {@code validation}. */
+        public String split = "test";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+    }
+
+    /** WordNet definitions for the language model of issue 5. */
+    public static final class WordNet extends DataConfig {
+        public static final String TYPE = "wordnet";
+        public Path dir = Path.of("/usr/share/wordnet");
+        /** Held-out definitions used for calibration/test. */
+        public Integer evalSize = 2000;
+        public Long splitSeed = 7L;
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+    }
+
+    /** The network of a model experiment; {@code type} picks the architecture. */
+    public static final class ModelConfig {
+        /** {@code multi-exit-resnet} or {@code multi-exit-transformer}. */
+        public String type;
+        /** Where trained models are cached, one folder per config hash; default ~/.cache/eenn-rc/models. */
+        public Path cacheDir;
+        public Long seed = 42L;
+        // multi-exit-resnet
+        public Integer stemWidth;
+        public List<Integer> widths;
+        public List<Integer> blocks;
+        public List<Integer> strides;
+        public Integer headHidden;
+        // multi-exit-transformer
+        public Integer layers;
+        public Integer dModel;
+        public Integer heads;
+        public Integer ffDim;
+        public Integer maxLength;
+    }
+
+    /** Training settings of a model experiment. Unset keys keep the trainer's defaults. */
+    public static final class TrainingConfig {
+        public Integer epochs;
+        public Integer batchSize;
+        /** adam, nesterov or sgd. */
+        public String optimizer;
+        public Double learningRate;
+        public Double momentum;
+        /** constant, cosine or step. */
+        public String schedule;
+        public Double warmupFraction;
+        public Double weightDecay;
+        public List<Double> exitWeights;
+        public Boolean augmentFlip;
+        public Long seed;
+        /** Train on the first N training images only (0: all). */
+        public Integer maxTrainImages;
+        public Integer evalBatchSize;
+    }
+}

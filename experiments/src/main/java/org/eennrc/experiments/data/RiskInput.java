@@ -1,0 +1,17 @@
+package org.eennrc.experiments.data;
+
+import java.util.List;
+import java.util.Map;
+import org.eennrc.risk.LossMatrix;
+import org.eennrc.risk.protocol.EfficiencyTable;
+
+/**
+ * Everything the protocol needs for one risk: the loss matrix ℓ[k][i], the cost of every threshold, the λ grid
+ * (null when unknown) and the marginal-monotonicity diagnostic (SPEC §3) for the report.
+ *
+ * @param efficiencyLabel what the cost measures, e.g. "mean exit layer" or "MACs"
+ * @param diagnostics name → value (numbers, arrays, strings), written into results.json
+ * @param warnings human-readable monotonicity warnings (empty when none)
+ */
+public record RiskInput(String risk, LossMatrix losses, EfficiencyTable efficiency, String efficiencyLabel,
+                        double[] lambdas, Map<String, Object> diagnostics, List<String> warnings) {}
