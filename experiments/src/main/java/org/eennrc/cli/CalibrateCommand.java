@@ -5,6 +5,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.eennrc.core.Efficiency;
+import org.eennrc.core.ExitPolicy;
 import org.eennrc.risk.CalibrationResult;
 import org.eennrc.risk.LambdaGrid;
 import org.eennrc.risk.LossMatrix;
@@ -33,9 +35,13 @@ import picocli.CommandLine.Spec;
                     + "statistic_name, transform, calibration_risk, statistic (one value per threshold; null where "
                     + "not computed).",
             ""},
-        footer = {"", "Example:",
+        footer = {"", "Examples:",
             "  eenn calibrate --losses losses.npy --controller crc,ucb-wsr,ltt-fst \\",
-            "      --epsilon 0.05,0.1 --lambdas lambdas.npy"})
+            "      --epsilon 0.05,0.1 --lambdas lambdas.npy",
+            "  eenn calibrate --outputs outputs.npz --risk prediction-consistency --controller crc \\",
+            "      --epsilon 0.05 --save-policy policy.json",
+            "With --outputs every sample is in the calibration set and each line also has risk, confidence,",
+            "expected_saving, mean_exit_layer and saving_from (flops or exit_index)."})
 public final class CalibrateCommand implements Callable<Integer> {
 
     @Mixin
@@ -58,6 +64,11 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + "Without it the output has lambda = null.")
     Path lambdasFile;
 
+    @Option(names = "--save-policy", paramLabel = "FILE",
+            description = "With --outputs, one controller and one epsilon: save the calibrated early-exit policy "
+                    + "(confidence measure, threshold, certificate) as JSON, for 'eenn infer --policy'.")
+    Path savePolicy;
+
     @Spec
     CommandSpec spec;
 
@@ -67,13 +78,41 @@ public final class CalibrateCommand implements Callable<Integer> {
         double d = Inputs.delta(delta);
         ControllerRegistry registry = ControllerRegistry.create();
         List<RiskController> cs = Inputs.controllers(registry, controllers);
-        LossMatrix losses = input.load();
-        LambdaGrid grid = lambdasFile == null ? null : Inputs.lambdas(lambdasFile, losses.numLambdas());
+        if (savePolicy != null && (cs.size() != 1 || eps.length != 1)) {
+            throw new CliException("--save-policy needs exactly one controller and one epsilon, got "
+                    + cs.size() + " and " + eps.length);
+        }
+        LossOptions.Loaded loaded = input.loadAll();
+        if (savePolicy != null && !loaded.fromOutputs()) throw new CliException("--save-policy needs --outputs");
+        if (lambdasFile != null && loaded.fromOutputs()) {
+            throw new CliException("--lambdas does not apply with --outputs (the grid is 1.00, 0.99, ..., 0.00)");
+        }
+        LossMatrix losses = loaded.losses();
+        LambdaGrid grid = loaded.fromOutputs() ? loaded.grid()
+                : lambdasFile == null ? null : Inputs.lambdas(lambdasFile, losses.numLambdas());
+        PrintWriter err = spec.commandLine().getErr();
+        for (String w : LossOptions.monotonicityWarnings(loaded)) err.println("eenn calibrate: warning: " + w);
+        err.flush();
+        Efficiency eff = loaded.fromOutputs() ? loaded.builder().efficiency() : null;
         PrintWriter out = spec.commandLine().getOut();
         for (RiskController c : cs) {
             RiskController.Calibration prepared = c.prepare(losses, d);
             for (double e : eps) {
-                out.println(Json.line(toJson(prepared.select(e), losses.upperBound(), grid)));
+                CalibrationResult r = prepared.select(e);
+                ObjectNode o = toJson(r, losses.upperBound(), grid);
+                if (eff != null) {
+                    o.put("risk", loaded.risk().name());
+                    o.put("confidence", loaded.builder().measure().name());
+                    Json.put(o, "expected_saving", eff.saving(r.index()));
+                    Json.put(o, "mean_exit_layer", eff.meanExitLayer(r.index()));
+                    o.put("saving_from", eff.fromFlops() ? "flops" : "exit_index");
+                }
+                out.println(Json.line(o));
+                if (savePolicy != null) {
+                    ExitPolicy policy = ExitPolicy.from(loaded.builder().measure().name(), grid, r,
+                            loaded.risk().name(), loaded.builder().outputs().numExits(), eff.saving(r.index()));
+                    policy.save(savePolicy);
+                }
             }
         }
         out.flush();

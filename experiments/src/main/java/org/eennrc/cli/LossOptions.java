@@ -2,14 +2,25 @@ package org.eennrc.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.eennrc.core.ConfidenceMeasure;
+import org.eennrc.core.ConfidenceMeasures;
+import org.eennrc.core.ExitOutputs;
+import org.eennrc.core.ExitOutputsNpz;
+import org.eennrc.core.LossMatrixBuilder;
+import org.eennrc.core.MonotonicityDiagnostic;
+import org.eennrc.core.Risk;
+import org.eennrc.core.Risks;
+import org.eennrc.risk.LambdaGrid;
 import org.eennrc.risk.LossMatrix;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /**
  * Where the losses come from, shared by {@code calibrate} and {@code protocol}: a loss matrix
- * ({@code --losses}) or a score matrix whose gap to a reference row is the loss ({@code --scores},
- * {@code --reference-row}), and the declared bound B.
+ * ({@code --losses}), a score matrix whose gap to a reference row is the loss ({@code --scores},
+ * {@code --reference-row}), or the per-exit outputs of a model ({@code --outputs}, the interchange .npz of
+ * docs/interchange-format.md) with a risk and a confidence measure, from which the loss matrix is built on the
+ * standard grid λ = 1.00, 0.99, …, 0.00.
  */
 public final class LossOptions {
 
@@ -26,40 +37,79 @@ public final class LossOptions {
                 description = "Score matrix score[k][i] (higher is better, e.g. ROUGE-L); the loss is the score "
                         + "gap score[R][i] - score[k][i] against the reference row R.")
         Path scores;
+
+        @Option(names = "--outputs", paramLabel = "FILE.npz",
+                description = "Per-exit outputs of a model (logits or probs (N, L, C), optional labels, flops, "
+                        + "confidence); needs --risk. The grid is 1.00, 0.99, ..., 0.00.")
+        Path outputs;
     }
 
     @Option(names = "--reference-row", paramLabel = "R",
             description = "With --scores: the row of the reference run (the full model). Default: 0.")
     Integer referenceRow;
 
-    @Option(names = "--bound", paramLabel = "B", defaultValue = "1",
-            description = "Declared upper bound B of the loss (losses lie in [-B, B]). Default: ${DEFAULT-VALUE}.")
-    double bound;
+    @Option(names = "--bound", paramLabel = "B",
+            description = "Declared upper bound B of the loss (losses lie in [-B, B]). Default: 1. With --outputs "
+                    + "the risk declares its own bound.")
+    Double bound;
+
+    @Option(names = "--risk", paramLabel = "NAME",
+            description = "With --outputs: prediction-gap, brier-gap, prediction-consistency, brier-consistency or "
+                    + "hellinger-consistency (SPEC §2).")
+    String risk;
+
+    @Option(names = "--confidence", paramLabel = "NAME",
+            description = "With --outputs: max-softmax (default), top-diff, entropy, or provided (the file's "
+                    + "'confidence' array).")
+    String confidence;
+
+    /** The losses, and with --outputs also the grid, the risk and the builder (for efficiency and policies). */
+    record Loaded(LossMatrix losses, LambdaGrid grid, Risk risk, LossMatrixBuilder builder) {
+        boolean fromOutputs() {
+            return builder != null;
+        }
+    }
 
     /** A short description of the input, for messages and provenance. */
     String describe() {
+        if (source.outputs != null) return "--outputs " + source.outputs + " --risk " + risk;
         return source.losses != null ? "--losses " + source.losses
                 : "--scores " + source.scores + " --reference-row " + referenceRowOrDefault();
     }
 
+    /** Which option gave the input: losses, scores or outputs. */
+    String kind() {
+        return source.outputs != null ? "outputs" : source.losses != null ? "losses" : "scores";
+    }
+
     Path file() {
-        return source.losses != null ? source.losses : source.scores;
+        return source.outputs != null ? source.outputs : source.losses != null ? source.losses : source.scores;
     }
 
     int referenceRowOrDefault() {
         return referenceRow == null ? 0 : referenceRow;
     }
 
-    /** Reads and validates the losses. */
+    /** Reads and validates the losses of a loss or score file. */
     LossMatrix load() throws IOException {
-        if (!(bound > 0) || !Double.isFinite(bound)) {
-            throw new CliException("--bound must be a finite number > 0, got " + bound);
+        return loadAll().losses();
+    }
+
+    /** Reads and validates the input. */
+    Loaded loadAll() throws IOException {
+        if (source.outputs != null) return loadOutputs();
+        if (risk != null || confidence != null) {
+            throw new CliException("--risk and --confidence only apply with --outputs");
+        }
+        double b = bound == null ? 1.0 : bound;
+        if (!(b > 0) || !Double.isFinite(b)) {
+            throw new CliException("--bound must be a finite number > 0, got " + b);
         }
         if (source.losses != null) {
             if (referenceRow != null) throw new CliException("--reference-row only applies with --scores");
             double[][] m = Inputs.readMatrix(source.losses, "--losses");
             Inputs.checkFinite(m, source.losses, "loss");
-            return Inputs.lossMatrix(m, bound, source.losses);
+            return new Loaded(Inputs.lossMatrix(m, b, source.losses), null, null, null);
         }
         double[][] s = Inputs.readMatrix(source.scores, "--scores");
         Inputs.checkFinite(s, source.scores, "score");
@@ -67,7 +117,43 @@ public final class LossOptions {
         if (r < 0 || r >= s.length) {
             throw new CliException("--reference-row " + r + " is outside the " + s.length + " rows of " + source.scores);
         }
-        return Inputs.lossMatrix(scoreGap(s, r), bound, source.scores);
+        return new Loaded(Inputs.lossMatrix(scoreGap(s, r), b, source.scores), null, null, null);
+    }
+
+    private Loaded loadOutputs() throws IOException {
+        Path file = source.outputs;
+        if (risk == null) {
+            throw new CliException("--outputs needs --risk; known: " + String.join(", ", Risks.names()));
+        }
+        if (bound != null) throw new CliException("--bound does not apply with --outputs: the risk declares its bound");
+        if (referenceRow != null) throw new CliException("--reference-row only applies with --scores");
+        Risk r;
+        ConfidenceMeasure m;
+        try {
+            r = Risks.byName(risk);
+            m = ConfidenceMeasures.byName(confidence == null ? ConfidenceMeasures.DEFAULT : confidence);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+        Inputs.requireFile(file, "--outputs");
+        ExitOutputs outputs;
+        try {
+            outputs = ExitOutputsNpz.read(file);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CliException("--outputs " + file + ": " + Inputs.messageOf(e), e);
+        }
+        try {
+            LossMatrixBuilder builder = new LossMatrixBuilder(outputs, m, LambdaGrid.standard());
+            return new Loaded(builder.build(r), builder.grid(), r, builder);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--outputs " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Marginal-monotonicity warnings (SPEC §3) for outputs-based losses, one per line, for stderr. */
+    static java.util.List<String> monotonicityWarnings(Loaded loaded) {
+        if (!loaded.fromOutputs()) return java.util.List.of();
+        return MonotonicityDiagnostic.of(loaded.builder(), loaded.risk()).warnings();
     }
 
     /** loss[k][j] = scores[r][j] - scores[k][j]. */

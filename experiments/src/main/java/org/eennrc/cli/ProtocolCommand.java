@@ -48,7 +48,10 @@ import picocli.CommandLine.Spec;
             "  eenn protocol --scores rouge_l.npy --reference-row 0 \\",
             "      --efficiency mean_exit_layer.npy --controllers naive,crc,ucb-wsr,ltt-fst \\",
             "      --epsilons 0.01:0.19:0.01 --delta 0.1 --n-cal 100 --trials 50 --seed 42 \\",
-            "      --out results/calm-ncal100"})
+            "      --out results/calm-ncal100",
+            "On a model's per-exit outputs (cost from the file's flops, or the exit index):",
+            "  eenn protocol --outputs outputs.npz --risk prediction-gap --controllers crc,ucb-wsr,ltt-fst \\",
+            "      --n-cal 1000 --trials 100"})
 public final class ProtocolCommand implements Callable<Integer> {
 
     static final List<String> COLUMNS = List.of("controller", "epsilon", "delta", "n_cal", "trials", "mean_risk",
@@ -57,9 +60,11 @@ public final class ProtocolCommand implements Callable<Integer> {
     @Mixin
     LossOptions input;
 
-    @Option(names = "--efficiency", paramLabel = "FILE", required = true,
+    @Option(names = "--efficiency", paramLabel = "FILE",
             description = "Cost per threshold, lower is cheaper (e.g. mean exit layer or FLOPs): 1-D (one value per "
-                    + "threshold) or 2-D (per threshold and sample; the test-set mean is used). .npy or .csv.")
+                    + "threshold) or 2-D (per threshold and sample; the test-set mean is used). .npy or .csv. "
+                    + "Required with --losses/--scores; with --outputs the cost comes from the outputs (flops, or "
+                    + "the exit index when the file has none).")
     Path efficiencyFile;
 
     @Option(names = {"--controllers", "--controller"}, paramLabel = "NAME", required = true, split = ",",
@@ -112,8 +117,19 @@ public final class ProtocolCommand implements Callable<Integer> {
             throw new CliException("--out " + outDir + " exists and is not a folder");
         }
 
-        LossMatrix losses = input.load();
-        EfficiencyTable efficiency = Inputs.efficiency(efficiencyFile, losses);
+        LossOptions.Loaded loaded = input.loadAll();
+        LossMatrix losses = loaded.losses();
+        EfficiencyTable efficiency;
+        if (efficiencyFile != null) {
+            efficiency = Inputs.efficiency(efficiencyFile, losses);
+        } else if (loaded.fromOutputs()) {
+            efficiency = EfficiencyTable.perSample(loaded.builder().efficiency().computeMatrix());
+        } else {
+            throw new CliException("--efficiency is required with --losses or --scores");
+        }
+        PrintWriter warn = spec.commandLine().getErr();
+        for (String w : LossOptions.monotonicityWarnings(loaded)) warn.println("eenn protocol: warning: " + w);
+        warn.flush();
         if (nCal >= losses.numSamples()) {
             throw new CliException("--n-cal " + nCal + " leaves no test samples: the losses have "
                     + losses.numSamples() + " samples");
@@ -154,8 +170,13 @@ public final class ProtocolCommand implements Callable<Integer> {
         ObjectNode p = Provenance.base("protocol", args);
         p.put("seed", seed);
         ObjectNode s = p.putObject("settings");
-        s.put("loss_source", input.source.losses != null ? "losses" : "scores");
+        s.put("loss_source", input.kind());
         if (input.source.scores != null) s.put("reference_row", input.referenceRowOrDefault());
+        if (input.source.outputs != null) {
+            s.put("risk", input.risk);
+            s.put("confidence", input.confidence == null ? "max-softmax" : input.confidence);
+            s.put("grid", "1.00, 0.99, ..., 0.00");
+        }
         s.put("bound", losses.upperBound());
         s.put("num_lambdas", losses.numLambdas());
         s.put("num_samples", losses.numSamples());
@@ -167,8 +188,8 @@ public final class ProtocolCommand implements Callable<Integer> {
         ArrayNode cs = s.putArray("controllers");
         rows.stream().map(ProtocolRow::controller).distinct().forEach(cs::add);
         ArrayNode inputs = p.putArray("inputs");
-        inputs.add(Provenance.input(input.source.losses != null ? "losses" : "scores", input.file()));
-        inputs.add(Provenance.input("efficiency", efficiencyFile));
+        inputs.add(Provenance.input(input.kind(), input.file()));
+        if (efficiencyFile != null) inputs.add(Provenance.input("efficiency", efficiencyFile));
         p.put("started_at", Provenance.timestamp(started));
         long t3 = System.nanoTime();
         p.put("finished_at", Provenance.timestamp(Instant.now()));
