@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -202,16 +201,6 @@ public final class ProtocolCommand implements Callable<Integer> {
         files.add("protocol.json");
         byte[] prov = Json.pretty(p).getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(outDir.resolve("provenance.json"), os -> os.write(prov));
-        for (String f : List.of("protocol.csv", "protocol.json", "provenance.json")) readableByAll(outDir.resolve(f));
-    }
-
-    /** The temporary files behind the atomic writes are created owner-only; results are meant to be shared. */
-    private static void readableByAll(Path file) {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException | IOException e) {
-            // not a POSIX file system: keep the default permissions
-        }
     }
 
     static ObjectNode toJson(ProtocolRow r) {

@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Atomic file writes: write a temporary file in the target's folder, then move it over the target with
@@ -33,6 +34,7 @@ public final class AtomicFiles {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 writer.writeTo(out);
             }
+            readableByAll(tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -41,6 +43,18 @@ public final class AtomicFiles {
             ok = true;
         } finally {
             if (!ok) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Temporary files are created owner-only (0600); results, outputs and policies are meant to be shared, so
+     * the file gets the usual 0644 before it is moved into place.
+     */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep its default permissions
         }
     }
 }
