@@ -177,6 +177,27 @@ class ControllersTest {
         }
     }
 
+    /**
+     * UCB with the HB bound and LTT fixed-sequence testing with the HB p-value are the same test read two ways:
+     * R̂⁺_HB(k) < ε exactly when p_HB(R̂(k); n, ε) < δ (ties aside). Two code paths, one answer.
+     */
+    @Test
+    void ucbHbAndLttFstAgreeOnRandomLosses() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        for (int rep = 0; rep < 20; rep++) {
+            int n = 50 + rng.nextInt(300);
+            double[][] l = new double[40][n];
+            for (int k = 0; k < 40; k++) {
+                for (int i = 0; i < n; i++) l[k][i] = rng.nextDouble() < 0.006 * k ? rng.nextDouble() * 2 - 0.5 : 0;
+            }
+            LossMatrix m = LossMatrix.of(l, 1.5);
+            for (double eps = 0.02; eps < 0.4; eps += 0.03) {
+                assertThat(REGISTRY.get("ucb-hb").calibrate(m, eps, 0.1).index())
+                        .isEqualTo(REGISTRY.get("ltt-fst").calibrate(m, eps, 0.1).index());
+            }
+        }
+    }
+
     @Test
     void conservativenessOrderOnTheSameData() {
         LossMatrix m = rowsWithOnes(1000, 0, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 120, 140);
