@@ -76,7 +76,7 @@ public final class MultiExitResNet {
     public static ComputationGraph build(MultiExitResNetConfig c, IUpdater updater, double weightDecay,
                                          double[] exitWeights) {
         Dl4jRuntime.init();
-        ComputationGraphConfiguration conf = configuration(c, updater, weightDecay, exitWeights, 0, c.numStages());
+        ComputationGraphConfiguration conf = configuration(c, updater, weightDecay, exitWeights, 0, c.numStages(), true);
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
         return g;
@@ -90,13 +90,26 @@ public final class MultiExitResNet {
      */
     public static ComputationGraph buildStages(MultiExitResNetConfig c, int fromStage, int toStage) {
         Dl4jRuntime.init();
-        ComputationGraph g = new ComputationGraph(configuration(c, new Adam(1e-3), 0.0, null, fromStage, toStage));
+        ComputationGraph g = new ComputationGraph(configuration(c, new Adam(1e-3), 0.0, null, fromStage, toStage, true));
+        g.init();
+        return g;
+    }
+
+    /**
+     * The plain full model for inference: the whole trunk and only the last exit head (output {@code out{L}}),
+     * the baseline that early exit is compared with. Copy the parameters in with
+     * {@link StageGraphs#copyParamsByName}.
+     */
+    public static ComputationGraph buildLastExitOnly(MultiExitResNetConfig c) {
+        Dl4jRuntime.init();
+        ComputationGraph g = new ComputationGraph(configuration(c, new Adam(1e-3), 0.0, null, 0, c.numStages(), false));
         g.init();
         return g;
     }
 
     static ComputationGraphConfiguration configuration(MultiExitResNetConfig c, IUpdater updater, double weightDecay,
-                                                       double[] exitWeights, int fromStage, int toStage) {
+                                                       double[] exitWeights, int fromStage, int toStage,
+                                                       boolean allHeads) {
         int stages = c.numStages();
         if (fromStage < 0 || toStage > stages || fromStage >= toStage) {
             throw new IllegalArgumentException("stage range [" + fromStage + ", " + toStage + ") of " + stages);
@@ -159,6 +172,9 @@ public final class MultiExitResNet {
                 prev = outName;
                 inCh = w;
             }
+            if (!allHeads && st < stages) {
+                continue;
+            }
             // exit head
             gb.addLayer("exit" + st + "_pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), prev);
             String headIn = "exit" + st + "_pool";
@@ -174,7 +190,7 @@ public final class MultiExitResNet {
                     : new LossMCXENT(Nd4j.valueArrayOf(new long[] {1, c.numClasses()}, exitWeights[s]));
             gb.addLayer(out(st), new OutputLayer.Builder(loss).nIn(headCh).nOut(c.numClasses())
                     .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), headIn);
-            if (st < stages && s == toStage - 1) {
+            if (allHeads && st < stages && s == toStage - 1) {
                 outputs.add(trunk(st));
             }
             outputs.add(out(st));
