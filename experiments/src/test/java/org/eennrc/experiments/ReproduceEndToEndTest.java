@@ -101,4 +101,16 @@ class ReproduceEndToEndTest {
         assertThat(code).isEqualTo(1);
         assertThat(se.toString()).contains(cfg + ": data.path: file not found: " + dir.resolve("missing.npz"));
     }
+
+    @Test
+    void wordnetTransformerFailsClearlyUntilTheModelExists() throws Exception {
+        Path cfg = Path.of("..", "configs", "wordnet-transformer.yaml");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(cfg));
+        StringWriter se = new StringWriter();
+        int code = EennCli.run(new String[] {"reproduce", cfg.toString(), "--out", dir.resolve("w").toString(), "--quiet"},
+                new PrintWriter(new StringWriter()), new PrintWriter(se));
+        assertThat(code).isEqualTo(1);
+        assertThat(se.toString()).contains(cfg + ": model.type: multi-exit-transformer is not available yet");
+        assertThat(dir.resolve("w")).doesNotExist();
+    }
 }

@@ -240,6 +240,14 @@ public final class ConfigLoader {
         checkClassNames(c.customControllers, where, "custom_controllers");
         checkClassNames(c.customBounds, where, "custom_bounds");
 
+        if (c.training != null) {
+            if (c.training.optimizer != null && !List.of("adam", "nesterov", "sgd").contains(c.training.optimizer)) {
+                throw new ConfigException(where, "training.optimizer", "expected adam, nesterov or sgd, got " + quote(c.training.optimizer));
+            }
+            if (c.training.schedule != null && !List.of("constant", "cosine", "step").contains(c.training.schedule)) {
+                throw new ConfigException(where, "training.schedule", "expected constant, cosine or step, got " + quote(c.training.schedule));
+            }
+        }
         DataConfig d = c.data;
         if (d instanceof CachedScores s) {
             requireFile(s.scores, where, "data.scores");

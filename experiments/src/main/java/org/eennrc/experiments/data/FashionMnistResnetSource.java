@@ -131,7 +131,10 @@ public final class FashionMnistResnetSource implements OutputsSource {
             Files.writeString(dir.resolve("config-hash.txt"), text);
             long t0 = System.nanoTime();
             PrintStream err = System.err;
-            Trainer.TrainResult r = Trainer.train(model, train, data.dir, dir, false, ProgressListener.printing(err));
+            // An interrupted earlier run of the same config left checkpoints: continue from the last complete epoch.
+            boolean resume = !options.retrain() && Files.isRegularFile(dir.resolve(Trainer.CHECKPOINT_DIR).resolve(Trainer.LAST));
+            if (resume) log.info("resuming from the last checkpoint in " + dir.resolve(Trainer.CHECKPOINT_DIR));
+            Trainer.TrainResult r = Trainer.train(model, train, data.dir, dir, resume, ProgressListener.printing(err));
             provenance.put("trained", true);
             provenance.put("train_seconds", (System.nanoTime() - t0) / 1e9);
             provenance.put("train_images_per_second", r.trainImagesPerSecond());
