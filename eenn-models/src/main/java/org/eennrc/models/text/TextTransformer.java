@@ -1,0 +1,249 @@
+package org.eennrc.models.text;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * A BERT-like pre-layer-norm transformer encoder in SameDiff with an exit after every block.
+ *
+ * <pre>
+ * h0 = E_tok[ids] + E_pos                                  (B, T, d)
+ * block b:  h = h + Wo·MHA(LN1(h), mask) ;  h = h + W2·relu(W1·LN2(h))
+ * exit b:   p_b = softmax( Wc_b · maskedMean(LNe_b(h)) + bc_b )
+ * </pre>
+ *
+ * Multi-head attention is written from {@code mmul} and {@code softmax} (rank-4 batched products), with the
+ * padding mask added as −1e9 to the scores of padded keys; pooling averages the non-padding positions only. So a
+ * padding position never influences a real one, and the output does not depend on the padding tokens.
+ *
+ * <p>Traps of DL4J 1.0.0-M2.1 avoided on purpose (shared/notes/dl4j-m2.1.md): the training graph embeds by
+ * {@code oneHot(ids)·E} (the backward pass of {@code gather} fails); the inference graphs use {@code gather}
+ * (forward only, exact same rows); every affine map is {@code x.mmul(W).add(b)}, never {@code sd.nn.linear}; layer
+ * norm is written out (mean, variance, rsqrt).
+ *
+ * <p>Variable names: {@code tok_emb}, {@code pos_emb}; block b: {@code b{b}_ln1_g}, … {@code b{b}_w2};
+ * exit b: {@code e{b}_ln_g}, {@code e{b}_ln_b}, {@code e{b}_w}, {@code e{b}_b}. Training graph placeholders:
+ * {@code ids} (INT32, [B, T]), {@code mask} (FLOAT, [B, T], 1 for real tokens), {@code labels} (FLOAT, one-hot
+ * [B, C]); outputs {@code probs{b}}, loss {@code loss}.
+ */
+public final class TextTransformer {
+    public static final String IDS = "ids";
+    public static final String MASK = "mask";
+    public static final String LABELS = "labels";
+    public static final String HIDDEN_IN = "h_in";
+    public static final String LOSS = "loss";
+    static final double MASK_NEG = -1e9;
+    static final double LN_EPS = 1e-5;
+
+    private TextTransformer() {
+    }
+
+    public static String probsName(int b) {
+        return "probs" + b;
+    }
+
+    public static String hiddenName(int b) {
+        return "h" + b;
+    }
+
+    /** Source of parameters by name and shape: fresh initial values, or trained arrays. */
+    interface Params {
+        SDVariable get(SameDiff sd, String name, long... shape);
+    }
+
+    /** Seeded initial parameters (java.util.Random, independent of ND4J's RNG). */
+    public static Map<String, INDArray> initialParameters(TransformerConfig c) {
+        Random r = new Random(c.seed());
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        int d = c.dModel();
+        m.put("tok_emb", gaussian(r, 0.1, c.vocabSize(), d));
+        m.put("pos_emb", gaussian(r, 0.1, c.maxLength(), d));
+        double residualScale = 1.0 / Math.sqrt(2.0 * c.blocks());
+        for (int b = 0; b < c.blocks(); b++) {
+            String p = "b" + b + "_";
+            m.put(p + "ln1_g", Nd4j.ones(DataType.FLOAT, 1, d));
+            m.put(p + "ln1_b", Nd4j.zeros(DataType.FLOAT, 1, d));
+            for (String w : new String[] {"wq", "wk", "wv"}) {
+                m.put(p + w, gaussian(r, 1.0 / Math.sqrt(d), d, d));
+                m.put(p + "b" + w.substring(1), Nd4j.zeros(DataType.FLOAT, 1, d));
+            }
+            m.put(p + "wo", gaussian(r, residualScale / Math.sqrt(d), d, d));
+            m.put(p + "bo", Nd4j.zeros(DataType.FLOAT, 1, d));
+            m.put(p + "ln2_g", Nd4j.ones(DataType.FLOAT, 1, d));
+            m.put(p + "ln2_b", Nd4j.zeros(DataType.FLOAT, 1, d));
+            m.put(p + "w1", gaussian(r, Math.sqrt(2.0 / d), d, c.ffDim()));
+            m.put(p + "b1", Nd4j.zeros(DataType.FLOAT, 1, c.ffDim()));
+            m.put(p + "w2", gaussian(r, residualScale / Math.sqrt(c.ffDim()), c.ffDim(), d));
+            m.put(p + "b2", Nd4j.zeros(DataType.FLOAT, 1, d));
+            String e = "e" + b + "_";
+            m.put(e + "ln_g", Nd4j.ones(DataType.FLOAT, 1, d));
+            m.put(e + "ln_b", Nd4j.zeros(DataType.FLOAT, 1, d));
+            m.put(e + "w", gaussian(r, 1.0 / Math.sqrt(d), d, c.numClasses()));
+            m.put(e + "b", Nd4j.zeros(DataType.FLOAT, 1, c.numClasses()));
+        }
+        return m;
+    }
+
+    private static INDArray gaussian(Random r, double std, int rows, int cols) {
+        float[] v = new float[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextGaussian() * std);
+        }
+        return Nd4j.create(v, new long[] {rows, cols}, 'c');
+    }
+
+    /**
+     * The training graph: all blocks and exits, loss = Σ_b w_b · CE(labels, logits_b) (mean over the batch).
+     *
+     * @param weights per-exit loss weights, null for all 1
+     */
+    public static SameDiff buildTraining(TransformerConfig c, Map<String, INDArray> params, IUpdater updater,
+                                         double[] weights) {
+        SameDiff sd = SameDiff.create();
+        Params src = (s, name, shape) -> {
+            INDArray a = params.get(name);
+            if (a == null) {
+                throw new IllegalArgumentException("no parameter " + name);
+            }
+            return s.var(name, a);
+        };
+        int t = c.maxLength();
+        SDVariable ids = sd.placeHolder(IDS, DataType.INT32, -1, t);
+        SDVariable mask = sd.placeHolder(MASK, DataType.FLOAT, -1, t);
+        SDVariable labels = sd.placeHolder(LABELS, DataType.FLOAT, -1, c.numClasses());
+        SDVariable tok = src.get(sd, "tok_emb");
+        SDVariable oneHot = sd.oneHot(ids, c.vocabSize(), -1, 1.0, 0.0, DataType.FLOAT); // [B, T, V]
+        SDVariable emb = sd.reshape(sd.mmul(sd.reshape(oneHot, -1, c.vocabSize()), tok), -1, t, c.dModel());
+        SDVariable h = emb.add(src.get(sd, "pos_emb"));
+        Masks mk = masks(sd, mask, t);
+        SDVariable total = null;
+        for (int b = 0; b < c.blocks(); b++) {
+            h = block(sd, c, src, h, mk, b);
+            SDVariable logits = exitLogits(sd, c, src, h, mk, b);
+            sd.nn.softmax(probsName(b), logits, 1);
+            SDVariable l = sd.loss.softmaxCrossEntropy("loss" + b, labels, logits, null);
+            double w = weights == null ? 1.0 : weights[b];
+            SDVariable wl = w == 1.0 ? l : l.mul(w);
+            total = total == null ? wl : total.add(wl);
+        }
+        total.rename(LOSS);
+        sd.setLossVariables(LOSS);
+        sd.setTrainingConfig(TrainingConfig.builder()
+                .updater(updater)
+                .dataSetFeatureMapping(IDS, MASK)
+                .dataSetLabelMapping(LABELS)
+                .build());
+        return sd;
+    }
+
+    /**
+     * The inference graph of block b alone, on trained parameters (copied): inputs {@code ids} (b = 0) or
+     * {@code h_in} ([B, T, d], b > 0) and {@code mask}; outputs {@code h{b}} and {@code probs{b}}. Chaining the
+     * graphs b = 0..L-1 computes what the training graph computes.
+     */
+    public static SameDiff buildBlock(TransformerConfig c, Map<String, INDArray> params, int b) {
+        SameDiff sd = SameDiff.create();
+        Params src = (s, name, shape) -> {
+            INDArray a = params.get(name);
+            if (a == null) {
+                throw new IllegalArgumentException("no parameter " + name);
+            }
+            return s.var(name, a.dup());
+        };
+        int t = c.maxLength();
+        SDVariable mask = sd.placeHolder(MASK, DataType.FLOAT, -1, t);
+        SDVariable h;
+        if (b == 0) {
+            SDVariable ids = sd.placeHolder(IDS, DataType.INT32, -1, t);
+            h = sd.gather(src.get(sd, "tok_emb"), ids, 0).add(src.get(sd, "pos_emb")); // [B, T, d]
+        } else {
+            h = sd.placeHolder(HIDDEN_IN, DataType.FLOAT, -1, t, c.dModel());
+        }
+        Masks mk = masks(sd, mask, t);
+        h = block(sd, c, src, h, mk, b);
+        h = sd.identity(hiddenName(b), h);
+        SDVariable logits = exitLogits(sd, c, src, h, mk, b);
+        sd.nn.softmax(probsName(b), logits, 1);
+        return sd;
+    }
+
+    /** Derived mask tensors: additive attention mask [B,1,1,T], pooling mask [B,T,1], token counts [B,1]. */
+    record Masks(SDVariable attnAdd, SDVariable pool, SDVariable count) {
+    }
+
+    static Masks masks(SameDiff sd, SDVariable mask, int t) {
+        SDVariable add = sd.reshape(mask.sub(1.0).mul(-MASK_NEG), -1, 1, 1, t);
+        SDVariable pool = sd.reshape(mask, -1, t, 1);
+        SDVariable count = mask.sum(true, 1);
+        return new Masks(add, pool, count);
+    }
+
+    static SDVariable layerNorm(SameDiff sd, SDVariable x2, SDVariable g, SDVariable beta) {
+        SDVariable mu = x2.mean(true, 1);
+        SDVariable xc = x2.sub(mu);
+        SDVariable var = xc.mul(xc).mean(true, 1);
+        SDVariable inv = sd.math.rsqrt(var.add(LN_EPS));
+        return xc.mul(inv).mul(g).add(beta);
+    }
+
+    static SDVariable affine(SDVariable x2, SDVariable w, SDVariable b) {
+        return x2.mmul(w).add(b);
+    }
+
+    /** One pre-LN block on h [B, T, d]. */
+    static SDVariable block(SameDiff sd, TransformerConfig c, Params src, SDVariable h, Masks mk, int b) {
+        int t = c.maxLength();
+        int d = c.dModel();
+        int heads = c.heads();
+        int dh = c.headDim();
+        String p = "b" + b + "_";
+        SDVariable x2 = sd.reshape(h, -1, d);
+        SDVariable a = layerNorm(sd, x2, src.get(sd, p + "ln1_g"), src.get(sd, p + "ln1_b"));
+        SDVariable q = splitHeads(sd, affine(a, src.get(sd, p + "wq"), src.get(sd, p + "bq")), t, heads, dh);
+        SDVariable k = splitHeads(sd, affine(a, src.get(sd, p + "wk"), src.get(sd, p + "bk")), t, heads, dh);
+        SDVariable v = splitHeads(sd, affine(a, src.get(sd, p + "wv"), src.get(sd, p + "bv")), t, heads, dh);
+        SDVariable scores = sd.mmul(q, sd.permute(k, 0, 1, 3, 2)).mul(1.0 / Math.sqrt(dh)); // [B, H, T, T]
+        SDVariable att = sd.nn.softmax(scores.add(mk.attnAdd()), 3);
+        SDVariable o = sd.mmul(att, v); // [B, H, T, dh]
+        SDVariable o2 = sd.reshape(sd.permute(o, 0, 2, 1, 3), -1, d);
+        x2 = x2.add(affine(o2, src.get(sd, p + "wo"), src.get(sd, p + "bo")));
+        SDVariable f = layerNorm(sd, x2, src.get(sd, p + "ln2_g"), src.get(sd, p + "ln2_b"));
+        f = sd.nn.relu(affine(f, src.get(sd, p + "w1"), src.get(sd, p + "b1")), 0);
+        x2 = x2.add(affine(f, src.get(sd, p + "w2"), src.get(sd, p + "b2")));
+        return sd.reshape(x2, -1, t, d);
+    }
+
+    static SDVariable splitHeads(SameDiff sd, SDVariable x2, int t, int heads, int dh) {
+        return sd.permute(sd.reshape(x2, -1, t, heads, dh), 0, 2, 1, 3);
+    }
+
+    /** Exit head b on h [B, T, d]: layer norm, masked mean over positions, linear classifier; logits [B, C]. */
+    static SDVariable exitLogits(SameDiff sd, TransformerConfig c, Params src, SDVariable h, Masks mk, int b) {
+        int t = c.maxLength();
+        int d = c.dModel();
+        String e = "e" + b + "_";
+        SDVariable n = layerNorm(sd, sd.reshape(h, -1, d), src.get(sd, e + "ln_g"), src.get(sd, e + "ln_b"));
+        SDVariable pooled = sd.reshape(n, -1, t, d).mul(mk.pool()).sum(1).div(mk.count()); // [B, d]
+        return affine(pooled, src.get(sd, e + "w"), src.get(sd, e + "b"));
+    }
+
+    /** The current parameter arrays of a training graph, by name (live views, not copies). */
+    public static Map<String, INDArray> parameters(SameDiff sd) {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+                m.put(v.name(), v.getArr());
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,107 @@
+package org.eennrc.models.text;
+
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * Shape of the multi-exit transformer encoder: vocabulary size, fixed sequence length (with {@code [CLS]}),
+ * model width, attention heads, feed-forward width, number of blocks (= exits), classes, initialisation seed.
+ */
+public record TransformerConfig(int vocabSize, int maxLength, int dModel, int heads, int ffDim, int blocks,
+                                int numClasses, long seed) {
+
+    public static final int DEFAULT_VOCAB = 4000;
+    public static final int DEFAULT_MAX_LENGTH = 32;
+
+    public TransformerConfig {
+        if (vocabSize < 4 || maxLength < 2 || dModel < 1 || heads < 1 || ffDim < 1 || blocks < 1 || numClasses < 2) {
+            throw new IllegalArgumentException("bad transformer configuration");
+        }
+        if (dModel % heads != 0) {
+            throw new IllegalArgumentException("dModel " + dModel + " is not divisible by heads " + heads);
+        }
+    }
+
+    /** The default: 6 blocks of width 64, 4 heads, feed-forward 128, length 32, 26 classes. */
+    public static TransformerConfig defaults(int vocabSize) {
+        return new TransformerConfig(vocabSize, DEFAULT_MAX_LENGTH, 64, 4, 128, 6, WordNetGlosses.NUM_CLASSES, 42);
+    }
+
+    public int numExits() {
+        return blocks;
+    }
+
+    public int headDim() {
+        return dModel / heads;
+    }
+
+    public TransformerConfig withVocabSize(int v) {
+        return new TransformerConfig(v, maxLength, dModel, heads, ffDim, blocks, numClasses, seed);
+    }
+
+    /**
+     * Multiply-adds of block b (0-based) for one sequence of {@link #maxLength()} positions (padding positions are
+     * computed too): Q, K, V and output projections 4·T·d², attention scores and weighted values 2·T²·d,
+     * feed-forward 2·T·d·f. Layer norms, softmax, biases and residual additions are not counted.
+     */
+    public double blockMacs() {
+        double t = maxLength;
+        double d = dModel;
+        return 4 * t * d * d + 2 * t * t * d + 2 * t * d * ffDim;
+    }
+
+    /** Multiply-adds of one exit head: masked mean pooling T·d and the classifier d·C. */
+    public double exitMacs() {
+        return (double) maxLength * dModel + (double) dModel * numClasses;
+    }
+
+    /**
+     * Cumulative multiply-adds of answering at exit l (index l - 1): blocks 1..l and exit heads 1..l (every earlier
+     * head was evaluated, as in real early exit). The embedding is a table look-up and costs nothing here.
+     */
+    public double[] cumulativeMacsPerExit() {
+        double[] c = new double[blocks];
+        double acc = 0;
+        for (int b = 0; b < blocks; b++) {
+            acc += blockMacs() + exitMacs();
+            c[b] = acc;
+        }
+        return c;
+    }
+
+    /** Number of parameters. */
+    public long numParams() {
+        long d = dModel;
+        long perBlock = 2 * 2 * d + 4 * (d * d + d) + (d * ffDim + ffDim) + (ffDim * d + d);
+        long perExit = 2 * d + d * numClasses + numClasses;
+        return (long) vocabSize * d + (long) maxLength * d + blocks * (perBlock + perExit);
+    }
+
+    public Properties toProperties() {
+        Properties p = new Properties();
+        p.setProperty("model.type", "transformer");
+        p.setProperty("model.vocabSize", Integer.toString(vocabSize));
+        p.setProperty("model.maxLength", Integer.toString(maxLength));
+        p.setProperty("model.dModel", Integer.toString(dModel));
+        p.setProperty("model.heads", Integer.toString(heads));
+        p.setProperty("model.ffDim", Integer.toString(ffDim));
+        p.setProperty("model.blocks", Integer.toString(blocks));
+        p.setProperty("model.numClasses", Integer.toString(numClasses));
+        p.setProperty("model.seed", Long.toString(seed));
+        return p;
+    }
+
+    public static TransformerConfig fromProperties(Properties p) {
+        return new TransformerConfig(Integer.parseInt(p.getProperty("model.vocabSize")),
+                Integer.parseInt(p.getProperty("model.maxLength")), Integer.parseInt(p.getProperty("model.dModel")),
+                Integer.parseInt(p.getProperty("model.heads")), Integer.parseInt(p.getProperty("model.ffDim")),
+                Integer.parseInt(p.getProperty("model.blocks")), Integer.parseInt(p.getProperty("model.numClasses")),
+                Long.parseLong(p.getProperty("model.seed")));
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "Transformer[blocks=%d, d=%d, heads=%d, ff=%d, T=%d, vocab=%d, classes=%d, "
+                + "seed=%d, params=%d]", blocks, dModel, heads, ffDim, maxLength, vocabSize, numClasses, seed, numParams());
+    }
+}

@@ -1,0 +1,202 @@
+package org.eennrc.models.text;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.eennrc.core.ConfidenceMeasures;
+import org.eennrc.core.ExitOutputs;
+import org.eennrc.core.ExitOutputsNpz;
+import org.eennrc.models.Dl4jRuntime;
+import org.eennrc.models.train.ProgressListener;
+import org.eennrc.models.train.TrainConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Adam;
+
+/** Tiny model (3 blocks, d = 16, T = 16) on the 514-gloss fixture; each test runs in seconds. */
+class TextTransformerTest {
+    static WordPieceTokenizer tok;
+    static EncodedTexts train;
+    static EncodedTexts test;
+    static TransformerConfig cfg;
+
+    @BeforeAll
+    static void setUp() {
+        Dl4jRuntime.init();
+        WordNetGlosses.Splits s = WordNetGlosses.split(TextFixtures.glosses(), WordNetGlosses.DEFAULT_SPLIT_SEED);
+        tok = WordPieceTokenizer.train(WordNetGlosses.texts(s.train()), 300, 16, 1);
+        train = EncodedTexts.encode(tok, s.train(), WordNetGlosses.NUM_CLASSES);
+        test = EncodedTexts.encode(tok, s.test(), WordNetGlosses.NUM_CLASSES);
+        cfg = TextFixtures.tiny(tok.vocabSize());
+    }
+
+    private static TrainConfig trainConfig(int epochs) {
+        return TrainConfig.builder().epochs(epochs).batchSize(64).learningRate(3e-3).warmupFraction(0.0)
+                .evalBatchSize(64).progressSeconds(1e9).seed(3).build();
+    }
+
+    @Test
+    void paddingTokensDoNotChangeTheOutputs() {
+        Map<String, INDArray> params = TextTransformer.initialParameters(cfg);
+        BlockModel m = new BlockModel(cfg, params);
+        int[] shortOnes = java.util.stream.IntStream.range(0, train.size())
+                .filter(i -> WordPieceTokenizer.length(train.ids()[i]) <= 10).limit(20).toArray();
+        EncodedTexts a = train.subset(shortOnes);
+        int[][] other = new int[a.size()][];
+        int changed = 0;
+        for (int i = 0; i < a.size(); i++) {
+            other[i] = a.ids()[i].clone();
+            for (int p = 0; p < other[i].length; p++) {
+                if (other[i][p] == WordPieceTokenizer.PAD_ID) {
+                    other[i][p] = 3 + (i * 31 + p * 7) % (cfg.vocabSize() - 3); // a real token at a padded position
+                    changed++;
+                }
+            }
+        }
+        assertThat(changed).isGreaterThan(60);
+        // same mask (from the original ids), different tokens under it
+        float[] p0 = m.allExitProbabilities(a, 8);
+        Map<String, INDArray> in = new HashMap<>();
+        INDArray mask = a.maskBatch(null, 0, a.size());
+        EncodedTexts b = new EncodedTexts(other, a.labels(), a.numClasses());
+        INDArray h = b.idsBatch(null, 0, b.size());
+        for (int blk = 0; blk < cfg.blocks(); blk++) {
+            Map<String, INDArray> o = m.runBlock(blk, h, mask, true, true);
+            float[] pb = o.get(TextTransformer.probsName(blk)).data().asFloat();
+            for (int i = 0; i < a.size(); i++) {
+                for (int c = 0; c < cfg.numClasses(); c++) {
+                    assertThat(pb[i * cfg.numClasses() + c])
+                            .isEqualTo(p0[(i * cfg.blocks() + blk) * cfg.numClasses() + c]);
+                }
+            }
+            h = o.get(TextTransformer.hiddenName(blk));
+        }
+        // and the mask does matter: unmasking the padding changes the outputs
+        INDArray ones = mask.dup().assign(1.0);
+        INDArray p1 = m.runBlock(0, b.idsBatch(null, 0, b.size()), ones, false, true).get(TextTransformer.probsName(0));
+        float[] q = p1.data().asFloat();
+        double diff = 0;
+        for (int i = 0; i < a.size(); i++) {
+            for (int c = 0; c < cfg.numClasses(); c++) {
+                diff += Math.abs(q[i * cfg.numClasses() + c] - p0[(i * cfg.blocks()) * cfg.numClasses() + c]);
+            }
+        }
+        assertThat(diff).isGreaterThan(1e-3);
+    }
+
+    @Test
+    void blockGraphsReproduceTheTrainingGraph() {
+        Map<String, INDArray> params = TextTransformer.initialParameters(cfg);
+        SameDiff sd = TextTransformer.buildTraining(cfg, params, new Adam(1e-3), null);
+        EncodedTexts a = test.head(16);
+        String[] names = new String[cfg.blocks()];
+        for (int b = 0; b < names.length; b++) {
+            names[b] = TextTransformer.probsName(b);
+        }
+        Map<String, INDArray> o = sd.output(Map.of(TextTransformer.IDS, a.idsBatch(null, 0, a.size()),
+                TextTransformer.MASK, a.maskBatch(null, 0, a.size())), names);
+        float[] p = new BlockModel(cfg, params).allExitProbabilities(a, 16);
+        for (int b = 0; b < cfg.blocks(); b++) {
+            float[] pb = o.get(names[b]).data().asFloat();
+            for (int i = 0; i < a.size(); i++) {
+                for (int c = 0; c < cfg.numClasses(); c++) {
+                    assertThat(p[(i * cfg.blocks() + b) * cfg.numClasses() + c])
+                            .isCloseTo(pb[i * cfg.numClasses() + c], org.assertj.core.data.Offset.offset(1e-6f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void lossGoesDownAndResumeContinuesFromTheSameState(@TempDir Path tmp) {
+        EncodedTexts small = train.head(192);
+        TextTrainer.Result full = TextTrainer.train(cfg, trainConfig(3), tok, small, test, tmp.resolve("a"), false,
+                ProgressListener.SILENT);
+        List<ProgressListener.EpochSummary> h = full.history();
+        assertThat(h).hasSize(3);
+        assertThat(h.get(2).meanLoss()).isLessThan(h.get(0).meanLoss() * 0.9);
+
+        TrainConfig stop = trainConfig(3).toBuilder().stopAfterEpochs(1).build();
+        TextTrainer.Result first = TextTrainer.train(cfg, stop, tok, small, test, tmp.resolve("b"), false,
+                ProgressListener.SILENT);
+        assertThat(first.finished()).isFalse();
+        TextTrainer.Result rest = TextTrainer.train(cfg, trainConfig(3), tok, small, test, tmp.resolve("b"), true,
+                ProgressListener.SILENT);
+        assertThat(rest.finished()).isTrue();
+        assertThat(rest.history()).hasSize(3);
+        Map<String, INDArray> pa = full.parameters();
+        Map<String, INDArray> pb = rest.parameters();
+        assertThat(pb.keySet()).isEqualTo(pa.keySet());
+        for (String k : pa.keySet()) {
+            assertThat(pb.get(k).equalsWithEps(pa.get(k), 1e-5)).as(k).isTrue();
+        }
+        assertThat(rest.history().get(2).meanLoss()).isCloseTo(h.get(2).meanLoss(),
+                org.assertj.core.data.Offset.offset(1e-4));
+
+        // the saved model loads and predicts like the trained one
+        TextTrainer.Trained loaded = TextTrainer.load(tmp.resolve("a"));
+        assertThat(loaded.config()).isEqualTo(cfg);
+        assertThat(loaded.tokenizer().vocabulary()).isEqualTo(tok.vocabulary());
+        assertThat(loaded.blockModel().allExitProbabilities(test, 32))
+                .containsExactly(new BlockModel(cfg, pa).allExitProbabilities(test, 32));
+    }
+
+    @Test
+    void realEarlyExitEqualsSimulatedExitFromExportedOutputs(@TempDir Path tmp) throws Exception {
+        TextTrainer.Result r = TextTrainer.train(cfg, trainConfig(2), tok, train, test, tmp, false,
+                ProgressListener.SILENT);
+        BlockModel m = new BlockModel(cfg, r.parameters());
+        ExitOutputs out = m.exitOutputs(test, 32);
+        Path npz = tmp.resolve("test.npz");
+        ExitOutputsNpz.write(npz, out, true);
+        ExitOutputs back = ExitOutputsNpz.read(npz);
+        assertThat(back.flops()).containsExactly(cfg.cumulativeMacsPerExit());
+        assertThat(back.labels()).containsExactly(test.labels());
+        int checkedMixed = 0;
+        for (double lambda : new double[] {0.0, 0.05, 0.08, 0.1, 0.15, 0.3, 1.0}) {
+            BlockModel.Result sim = BlockModel.simulate(back, lambda, ConfidenceMeasures.MAX_SOFTMAX);
+            for (int batch : new int[] {1, 7, 64}) {
+                BlockModel.Result real = m.earlyExit(test, lambda, ConfidenceMeasures.MAX_SOFTMAX, batch);
+                assertThat(real.exits()).as("exits at lambda %s batch %d", lambda, batch).containsExactly(sim.exits());
+                assertThat(real.predictions()).containsExactly(sim.predictions());
+            }
+            int[] hist = sim.exitHistogram();
+            if (java.util.Arrays.stream(hist).filter(x -> x > 0).count() > 1) {
+                checkedMixed++;
+            }
+        }
+        assertThat(checkedMixed).as("some thresholds send texts to different exits").isGreaterThan(0);
+        assertThat(BlockModel.simulate(back, 1.0, ConfidenceMeasures.MAX_SOFTMAX).exitHistogram()[cfg.blocks() - 1])
+                .isEqualTo(test.size());
+        BlockModel.Result full = m.fullModel(test, 16);
+        for (int i = 0; i < test.size(); i++) {
+            assertThat(full.predictions()[i]).isEqualTo(back.prediction(i, cfg.blocks() - 1));
+        }
+    }
+
+    @Test
+    void flopsAreCumulativeAndFromTheConfiguration() {
+        TransformerConfig c = new TransformerConfig(1000, 32, 64, 4, 128, 6, 26, 1);
+        double block = 4.0 * 32 * 64 * 64 + 2.0 * 32 * 32 * 64 + 2.0 * 32 * 64 * 128;
+        double head = 32 * 64 + 64 * 26;
+        double[] f = c.cumulativeMacsPerExit();
+        assertThat(f).hasSize(6);
+        for (int l = 0; l < 6; l++) {
+            assertThat(f[l]).isEqualTo((l + 1) * (block + head));
+        }
+    }
+
+    @Test
+    void bagOfWordsLearnsTheTrainingSet() {
+        BagOfWords.Fit fit = BagOfWords.fit(train, test, tok.vocabSize(), 30, 1);
+        assertThat(fit.model().accuracy(train)).isGreaterThan(0.6);
+        assertThat(fit.validationAccuracy()).isGreaterThan(0.0);
+    }
+}
