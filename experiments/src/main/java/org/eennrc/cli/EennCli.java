@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
                     + "model) is certified to stay below a tolerance epsilon, and evaluate controllers with the "
                     + "paper's protocol (Jazbec et al., NeurIPS 2024).",
             ""},
-        subcommands = {CalibrateCommand.class, ProtocolCommand.class, ControllersCommand.class, org.eennrc.experiments.ReproduceCommand.class,
+        subcommands = {CalibrateCommand.class, ProtocolCommand.class, ControllersCommand.class,
+            TrainCommand.class, ExportCommand.class, InferCommand.class, org.eennrc.experiments.ReproduceCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nFiles:%n",
         footer = {

@@ -28,6 +28,11 @@ final class Inputs {
         if (!Files.isReadable(file)) throw new CliException(option + ": permission denied: " + file);
     }
 
+    /** A file or a folder (a model can be either). */
+    static void requireExists(Path path, String option) {
+        if (!Files.exists(path)) throw new CliException(option + ": not found: " + path);
+    }
+
     static double[][] readMatrix(Path file, String option) throws IOException {
         requireFile(file, option);
         try {

@@ -1,0 +1,60 @@
+package org.eennrc.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.eennrc.core.ExitOutputs;
+import org.eennrc.models.Exporter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code eenn export}: runs every exit of a trained model on a Fashion-MNIST split and writes the interchange npz. */
+@Command(name = "export",
+        header = "Run every exit of a trained model on a data split and write the interchange .npz.",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Writes probs (N, L, C), labels and the cumulative FLOPs (multiply-adds) per exit, derived from the "
+                    + "network configuration, in the format of docs/interchange-format.md, ready for "
+                    + "'eenn calibrate/protocol --outputs'.",
+            ""},
+        footer = {"", "Example:", "  eenn export --model runs/resnet --split test --out runs/resnet/test-outputs.npz"})
+public final class ExportCommand implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "PATH", required = true,
+            description = "A training output folder or a checkpoint zip.")
+    Path model;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Fashion-MNIST IDX files (default: the Debian package's).")
+    Path dataDir;
+
+    @Option(names = "--split", paramLabel = "NAME", defaultValue = "test",
+            description = "test (the 10,000 test images, the pool for risk control), validation or train. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--out", paramLabel = "FILE.npz", required = true, description = "Where to write the outputs.")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Exporter.Split s = ModelOptions.enumValue(Exporter.Split.class, split, "--split");
+        Inputs.requireExists(model, "--model");
+        ExitOutputs o = ModelOptions.modelCall(() -> Exporter.export(model, dataDir, s, out));
+        ObjectNode j = Json.object();
+        j.put("outputs", out.toString());
+        j.put("samples", o.numSamples());
+        j.put("exits", o.numExits());
+        j.put("classes", o.numClasses());
+        j.set("flops", Json.array(o.flops()));
+        j.put("summary", Exporter.summary(o));
+        spec.commandLine().getOut().println(Json.line(j));
+        spec.commandLine().getOut().flush();
+        return EennCli.EXIT_OK;
+    }
+}

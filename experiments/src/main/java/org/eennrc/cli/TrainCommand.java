@@ -1,0 +1,104 @@
+package org.eennrc.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.eennrc.models.MultiExitResNetConfig;
+import org.eennrc.models.train.ProgressListener;
+import org.eennrc.models.train.TrainConfig;
+import org.eennrc.models.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code eenn train}: trains the multi-exit ResNet on Fashion-MNIST, with checkpoints and {@code --resume}. */
+@Command(name = "train",
+        header = "Train the multi-exit ResNet on Fashion-MNIST (checkpoints every epoch, --resume).",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Trains the default multi-exit ResNet (4 stages, an exit after each) on Fashion-MNIST with the joint, "
+                    + "equally weighted exit loss. Progress (images/s, time left) and per-exit validation accuracy "
+                    + "go to stderr; a checkpoint is written atomically after every epoch, and --resume continues "
+                    + "from the last one. The final model goes to --out; one JSON summary line goes to stdout.",
+            ""},
+        footer = {"", "Example:", "  eenn train --out runs/resnet --epochs 3",
+            "  eenn train --out runs/resnet --resume      # after an interruption"})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Training output folder.")
+    Path out;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Fashion-MNIST IDX files; default /usr/share/datasets/fashion-mnist (apt-get install "
+                    + "dataset-fashion-mnist).")
+    Path dataDir;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the TrainConfig default).")
+    Integer epochs;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "Training batch size.")
+    Integer batchSize;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate.")
+    Double learningRate;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "adam, nesterov or sgd.")
+    String optimizer;
+
+    @Option(names = "--schedule", paramLabel = "NAME", description = "constant, cosine or step.")
+    String schedule;
+
+    @Option(names = "--max-train-images", paramLabel = "N", description = "Use only the first N training images.")
+    Integer maxTrainImages;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the weights and of the batch order.")
+    Long seed;
+
+    @Option(names = "--resume", description = "Continue from --out/checkpoints/LAST.")
+    boolean resume;
+
+    @Option(names = "--tiny", description = "A tiny network (for smoke tests).")
+    boolean tiny;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        MultiExitResNetConfig base = tiny ? MultiExitResNetConfig.tiny() : MultiExitResNetConfig.defaults();
+        MultiExitResNetConfig model = seed == null ? base : base.toBuilder().seed(seed).build();
+        TrainConfig.Builder b = TrainConfig.defaults().toBuilder();
+        if (epochs != null) b.epochs(epochs);
+        if (batchSize != null) b.batchSize(batchSize);
+        if (learningRate != null) b.learningRate(learningRate);
+        if (optimizer != null) b.optimizer(ModelOptions.enumValue(TrainConfig.Optimizer.class, optimizer, "--optimizer"));
+        if (schedule != null) b.schedule(ModelOptions.enumValue(TrainConfig.Schedule.class, schedule, "--schedule"));
+        if (maxTrainImages != null) b.maxTrainImages(maxTrainImages);
+        if (seed != null) b.seed(seed);
+        TrainConfig cfg;
+        try {
+            cfg = b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+        PrintStream progress = System.err;
+        Trainer.TrainResult r = ModelOptions.modelCall(() ->
+                Trainer.train(model, cfg, dataDir, out, resume, ProgressListener.printing(progress)));
+        ObjectNode o = Json.object();
+        o.put("model_dir", r.outDir().toString());
+        o.put("epochs_completed", r.completedEpochs());
+        o.put("finished", r.finished());
+        Json.put(o, "wall_seconds", r.wallSeconds());
+        Json.put(o, "train_images_per_second", r.trainImagesPerSecond());
+        if (!r.history().isEmpty()) {
+            o.set("validation_accuracy_per_exit",
+                    Json.array(r.history().get(r.history().size() - 1).validationAccuracy()));
+        }
+        spec.commandLine().getOut().println(Json.line(o));
+        spec.commandLine().getOut().flush();
+        return EennCli.EXIT_OK;
+    }
+}

@@ -1,0 +1,67 @@
+package org.eennrc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The model commands end to end on a tiny network and real Fashion-MNIST images: train, export, calibrate on the
+ * exported outputs, save the policy, and run real early exit with it. Needs the Debian package
+ * dataset-fashion-mnist (installed by .ci/run).
+ */
+class ModelCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainExportCalibrateInfer() {
+        Path model = dir.resolve("model");
+        EennCliTest.Result train = EennCliTest.run("train", "--tiny", "--out", model.toString(), "--epochs", "1",
+                "--max-train-images", "512", "--batch-size", "64", "--seed", "7");
+        assertThat(train.code()).as(train.err()).isZero();
+        JsonNode t = train.lines().get(0);
+        assertThat(t.get("epochs_completed").asInt()).isEqualTo(1);
+        assertThat(t.get("validation_accuracy_per_exit")).hasSize(3);
+
+        Path npz = dir.resolve("val.npz");
+        EennCliTest.Result export = EennCliTest.run("export", "--model", model.toString(), "--split", "validation",
+                "--out", npz.toString());
+        assertThat(export.code()).as(export.err()).isZero();
+        assertThat(Files.exists(npz)).isTrue();
+        assertThat(export.lines().get(0).get("exits").asInt()).isEqualTo(3);
+
+        Path policy = dir.resolve("policy.json");
+        EennCliTest.Result cal = EennCliTest.run("calibrate", "--outputs", npz.toString(), "--risk",
+                "prediction-consistency", "--controller", "crc", "--epsilon", "0.2", "--save-policy", policy.toString());
+        assertThat(cal.code()).as(cal.err()).isZero();
+        JsonNode c = cal.lines().get(0);
+
+        EennCliTest.Result infer = EennCliTest.run("infer", "--model", model.toString(), "--policy", policy.toString(),
+                "--split", "validation", "--batch-size", "50");
+        assertThat(infer.code()).as(infer.err()).isZero();
+        JsonNode i = infer.lines().get(0);
+        // real early exit on the calibration outputs' own samples gives exactly the simulated mean exit layer
+        assertThat(i.get("mean_exit_layer").asDouble()).isEqualTo(c.get("mean_exit_layer").asDouble(),
+                org.assertj.core.api.Assertions.within(1e-9));
+        int total = 0;
+        for (JsonNode h : i.get("exit_histogram")) total += h.asInt();
+        assertThat(total).isEqualTo(i.get("samples").asInt());
+    }
+
+    @Test
+    void badModelAndPolicyAreClearErrors() {
+        EennCliTest.Result r = EennCliTest.run("infer", "--model", dir.resolve("nope").toString(), "--policy",
+                dir.resolve("p.json").toString());
+        assertThat(r.code()).isEqualTo(EennCli.EXIT_INPUT);
+        assertThat(r.err()).contains("--policy: file not found");
+        EennCliTest.Result e = EennCliTest.run("export", "--model", dir.resolve("nope").toString(), "--out",
+                dir.resolve("x.npz").toString(), "--split", "holdout");
+        assertThat(e.code()).isEqualTo(EennCli.EXIT_INPUT);
+        assertThat(e.err()).contains("--split: unknown value 'holdout'");
+    }
+}
