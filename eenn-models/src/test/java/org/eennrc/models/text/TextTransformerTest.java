@@ -182,6 +182,29 @@ class TextTransformerTest {
     }
 
     @Test
+    void nativeLayerNormMatchesTheFormula() {
+        SameDiff sd = SameDiff.create();
+        java.util.Random r = new java.util.Random(5);
+        float[] x = new float[6 * 8];
+        float[] g = new float[8];
+        float[] b = new float[8];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (3 * r.nextGaussian() + 1);
+        }
+        for (int i = 0; i < 8; i++) {
+            g[i] = (float) (1 + 0.5 * r.nextGaussian());
+            b[i] = (float) r.nextGaussian();
+        }
+        var xv = sd.constant("x", org.nd4j.linalg.factory.Nd4j.create(x, new long[] {6, 8}, 'c'));
+        var gv = sd.constant("g", org.nd4j.linalg.factory.Nd4j.createFromArray(g));
+        var bv = sd.constant("b", org.nd4j.linalg.factory.Nd4j.createFromArray(b));
+        TextTransformer.layerNorm(sd, xv, gv, bv).rename("native");
+        TextTransformer.manualLayerNorm(sd, xv, gv, bv).rename("manual");
+        Map<String, INDArray> o = sd.output(Map.of(), "native", "manual");
+        assertThat(o.get("native").equalsWithEps(o.get("manual"), 1e-4)).isTrue();
+    }
+
+    @Test
     void flopsAreCumulativeAndFromTheConfiguration() {
         TransformerConfig c = new TransformerConfig(1000, 32, 64, 4, 128, 6, 26, 1);
         double block = 4.0 * 32 * 64 * 64 + 2.0 * 32 * 32 * 64 + 2.0 * 32 * 64 * 128;
