@@ -133,7 +133,7 @@ public final class MultiExitResNet {
         if (fromStage == 0) {
             gb.addInputs(INPUT);
             gb.setInputTypes(InputType.convolutional(c.height(), c.width(), c.channels()));
-            gb.addLayer("stem_conv", conv(3, 1, c.channels(), c.stemWidth()), INPUT);
+            gb.addLayer("stem_conv", conv(3, c.stemStride(), c.channels(), c.stemWidth()), INPUT);
             gb.addLayer("stem_bn", bn(c.stemWidth()), "stem_conv");
             gb.addLayer("stem_relu", relu(), "stem_bn");
             prev = "stem_relu";
@@ -228,8 +228,8 @@ public final class MultiExitResNet {
         int stages = c.numStages();
         double[] trunk = new double[stages];
         double[] head = new double[stages];
-        long h = c.height();
-        long w = c.width();
+        long h = MultiExitResNetConfig.down(c.height(), c.stemStride());
+        long w = MultiExitResNetConfig.down(c.width(), c.stemStride());
         long inCh = c.stemWidth();
         trunk[0] += h * w * 9L * c.channels() * c.stemWidth() + h * w * c.stemWidth();
         int[] widths = c.widths();

@@ -18,6 +18,7 @@ public final class MultiExitResNetConfig {
     private final int channels;
     private final int numClasses;
     private final int stemWidth;
+    private final int stemStride;
     private final int[] widths;
     private final int[] blocks;
     private final int[] strides;
@@ -30,6 +31,7 @@ public final class MultiExitResNetConfig {
         this.channels = b.channels;
         this.numClasses = b.numClasses;
         this.stemWidth = b.stemWidth;
+        this.stemStride = b.stemStride;
         this.widths = b.widths.clone();
         this.blocks = b.blocks.clone();
         this.strides = b.strides.clone();
@@ -45,7 +47,7 @@ public final class MultiExitResNetConfig {
                 throw new IllegalArgumentException("stage " + (i + 1) + ": width, blocks and stride must be >= 1");
             }
         }
-        if (height < 1 || width < 1 || channels < 1 || numClasses < 2 || stemWidth < 1 || headHidden < 0) {
+        if (height < 1 || width < 1 || channels < 1 || numClasses < 2 || stemWidth < 1 || stemStride < 1 || headHidden < 0) {
             throw new IllegalArgumentException("bad input/head sizes");
         }
     }
@@ -71,6 +73,7 @@ public final class MultiExitResNetConfig {
         b.channels = channels;
         b.numClasses = numClasses;
         b.stemWidth = stemWidth;
+        b.stemStride = stemStride;
         b.widths = widths.clone();
         b.blocks = blocks.clone();
         b.strides = strides.clone();
@@ -108,6 +111,11 @@ public final class MultiExitResNetConfig {
         return stemWidth;
     }
 
+    /** Stride of the stem convolution (1: the stem keeps the input resolution). */
+    public int stemStride() {
+        return stemStride;
+    }
+
     public int[] widths() {
         return widths.clone();
     }
@@ -135,8 +143,8 @@ public final class MultiExitResNetConfig {
 
     /** Output [channels, height, width] of stage s (0-based). */
     public int[] stageOutputShape(int s) {
-        int h = height;
-        int w = width;
+        int h = down(height, stemStride);
+        int w = down(width, stemStride);
         for (int i = 0; i <= s; i++) {
             h = down(h, strides[i]);
             w = down(w, strides[i]);
@@ -152,6 +160,7 @@ public final class MultiExitResNetConfig {
         p.setProperty("model.channels", Integer.toString(channels));
         p.setProperty("model.numClasses", Integer.toString(numClasses));
         p.setProperty("model.stemWidth", Integer.toString(stemWidth));
+        p.setProperty("model.stemStride", Integer.toString(stemStride));
         p.setProperty("model.widths", join(widths));
         p.setProperty("model.blocks", join(blocks));
         p.setProperty("model.strides", join(strides));
@@ -167,6 +176,7 @@ public final class MultiExitResNetConfig {
         b.channels = Integer.parseInt(req(p, "model.channels"));
         b.numClasses = Integer.parseInt(req(p, "model.numClasses"));
         b.stemWidth = Integer.parseInt(req(p, "model.stemWidth"));
+        b.stemStride = Integer.parseInt(p.getProperty("model.stemStride", "1"));
         b.widths = split(req(p, "model.widths"));
         b.blocks = split(req(p, "model.blocks"));
         b.strides = split(req(p, "model.strides"));
@@ -208,7 +218,7 @@ public final class MultiExitResNetConfig {
     @Override
     public String toString() {
         return "MultiExitResNetConfig[input=" + channels + "x" + height + "x" + width + ", classes=" + numClasses
-                + ", stem=" + stemWidth + ", widths=" + Arrays.toString(widths) + ", blocks=" + Arrays.toString(blocks)
+                + ", stem=" + stemWidth + (stemStride == 1 ? "" : "/" + stemStride) + ", widths=" + Arrays.toString(widths) + ", blocks=" + Arrays.toString(blocks)
                 + ", strides=" + Arrays.toString(strides) + ", headHidden=" + headHidden + ", seed=" + seed + "]";
     }
 
@@ -219,6 +229,7 @@ public final class MultiExitResNetConfig {
         private int channels = 1;
         private int numClasses = 10;
         private int stemWidth = 16;
+        private int stemStride = 1;
         private int[] widths = {16, 32, 64, 128};
         private int[] blocks = {1, 1, 1, 1};
         private int[] strides = {1, 2, 2, 2};
@@ -242,6 +253,11 @@ public final class MultiExitResNetConfig {
 
         public Builder stemWidth(int w) {
             this.stemWidth = w;
+            return this;
+        }
+
+        public Builder stemStride(int s) {
+            this.stemStride = s;
             return this;
         }
 

@@ -81,6 +81,15 @@ class EarlyExitRunnerTest {
             check(runner, pool, exported, lambda, ConfidenceMeasures.MAX_SOFTMAX, 7);
             check(runner, pool.subset(first), exported.subset(first), lambda, ConfidenceMeasures.MAX_SOFTMAX, 1);
         }
+        // one batch without queueing across batches (runBatch: compaction inside the batch only)
+        for (double lambda : new double[] {0.9, 0.5}) {
+            EarlyExitRunner.Result sim = EarlyExitRunner.simulate(exported, lambda, ConfidenceMeasures.MAX_SOFTMAX);
+            int[] preds = new int[pool.size()];
+            int[] exits = new int[pool.size()];
+            runner.runBatch(pool.features(0, pool.size()), lambda, ConfidenceMeasures.MAX_SOFTMAX, preds, exits, 0);
+            assertThat(exits).containsExactly(sim.exits());
+            assertThat(preds).containsExactly(sim.predictions());
+        }
         // λ = 1: everything at the last exit, identical to the plain full model
         EarlyExitRunner.Result full = runner.runFullModel(pool, 64);
         assertThat(runner.run(pool, 1.0, ConfidenceMeasures.MAX_SOFTMAX, 64).predictions()).containsExactly(full.predictions());

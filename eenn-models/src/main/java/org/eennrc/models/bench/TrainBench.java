@@ -43,6 +43,7 @@ public final class TrainBench {
             mb.strides(Args.ints(a.get("strides", "")));
         }
         mb.stemWidth(a.getInt("stem", MultiExitResNetConfig.defaults().stemWidth()));
+        mb.stemStride(a.getInt("stem-stride", MultiExitResNetConfig.defaults().stemStride()));
         mb.headHidden(a.getInt("head-hidden", 0));
         mb.seed(a.getInt("seed", 42));
         MultiExitResNetConfig model = mb.build();

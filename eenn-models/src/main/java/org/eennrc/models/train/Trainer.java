@@ -51,6 +51,12 @@ public final class Trainer {
                               double wallSeconds, double trainImagesPerSecond, Path outDir) {
     }
 
+    /** Trains the given model on Fashion-MNIST with the default {@link TrainConfig}. */
+    public static TrainResult train(MultiExitResNetConfig model, Path dataDir, Path outDir, boolean resume,
+                                    ProgressListener listener) {
+        return train(model, TrainConfig.defaults(), dataDir, outDir, resume, listener);
+    }
+
     /**
      * Trains on Fashion-MNIST.
      *
