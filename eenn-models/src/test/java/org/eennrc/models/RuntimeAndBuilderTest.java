@@ -66,13 +66,13 @@ class RuntimeAndBuilderTest {
         assertThat(MultiExitResNetConfig.fromProperties(c.toProperties())).isEqualTo(c);
 
         // a stride-2 stem: everything after it runs at 14x14
-        MultiExitResNetConfig s2 = c.toBuilder().stemStride(2).build();
+        MultiExitResNetConfig strided = c.toBuilder().stemStride(2).build();
         double stem2 = 14 * 14 * 9 * 1 * 4 + 14 * 14 * 4;
-        assertThat(MultiExitResNet.flops(s2).trunk()[0]).isEqualTo(stem2 + 2 * (14 * 14 * 9 * 4 * 4 + 14 * 14 * 4));
-        assertThat(s2.stageOutputShape(2)).containsExactly(8, 4, 4);
-        assertThat(MultiExitResNet.build(s2).output(false, Nd4j.rand(new long[] {2, 1, 28, 28}))[2].shape())
+        assertThat(MultiExitResNet.flops(strided).trunk()[0]).isEqualTo(stem2 + 2 * (14 * 14 * 9 * 4 * 4 + 14 * 14 * 4));
+        assertThat(strided.stageOutputShape(2)).containsExactly(8, 4, 4);
+        assertThat(MultiExitResNet.build(strided).output(false, Nd4j.rand(new long[] {2, 1, 28, 28}))[2].shape())
                 .containsExactly(2L, 10L);
-        assertThat(MultiExitResNetConfig.fromProperties(s2.toProperties())).isEqualTo(s2);
+        assertThat(MultiExitResNetConfig.fromProperties(strided.toProperties())).isEqualTo(strided);
     }
 
     @Test
