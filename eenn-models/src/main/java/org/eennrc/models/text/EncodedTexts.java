@@ -26,6 +26,20 @@ public record EncodedTexts(int[][] ids, int[] labels, int numClasses) {
         return new EncodedTexts(java.util.Arrays.copyOf(ids, n), java.util.Arrays.copyOf(labels, n), numClasses);
     }
 
+    /**
+     * A seeded random subset of n rows, kept in their original order (the splits are in file order, which groups
+     * the supersenses, so a prefix would be a skewed sample).
+     */
+    public EncodedTexts sample(int n, long seed) {
+        if (n >= size()) {
+            return this;
+        }
+        int[] perm = TextTrainer.permutation(size(), new java.util.Random(seed));
+        int[] idx = java.util.Arrays.copyOf(perm, n);
+        java.util.Arrays.sort(idx);
+        return subset(idx);
+    }
+
     public EncodedTexts subset(int[] idx) {
         int[][] i2 = new int[idx.length][];
         int[] y = new int[idx.length];

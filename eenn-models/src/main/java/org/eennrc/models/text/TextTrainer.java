@@ -71,7 +71,7 @@ public final class TextTrainer {
         ProgressListener out = listener != null ? listener : printing(System.out);
         long wallStart = System.nanoTime();
         if (cfg.maxTrainImages() > 0 && cfg.maxTrainImages() < train.size()) {
-            train = train.head(cfg.maxTrainImages());
+            train = train.sample(cfg.maxTrainImages(), cfg.seed());
         }
         int n = train.size();
         int batch = cfg.batchSize();
