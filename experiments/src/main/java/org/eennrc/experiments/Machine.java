@@ -12,11 +12,11 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /** Provenance facts about the code and the machine: git commit, library versions, cores, memory, OS. */
-final class Machine {
+public final class Machine {
     private Machine() {}
 
     /** Artifact → version, read from the jars' Maven metadata (null where a jar has none). */
-    static Map<String, String> libraries() {
+    public static Map<String, String> libraries() {
         String[][] libs = {
             {"org.eennrc", "risk-control"}, {"org.eennrc", "eenn-core"}, {"org.eennrc", "eenn-models"},
             {"com.google.inject", "guice"}, {"com.fasterxml.jackson.core", "jackson-databind"},
@@ -43,7 +43,7 @@ final class Machine {
         return out;
     }
 
-    static Map<String, Object> machine() {
+    public static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("available_processors", Runtime.getRuntime().availableProcessors());
         m.put("cpu", cpuModel());
@@ -68,7 +68,7 @@ final class Machine {
     }
 
     /** {commit, dirty} of the git work tree holding {@code dir}, or empty when git is unavailable. */
-    static Map<String, Object> git(Path dir) {
+    public static Map<String, Object> git(Path dir) {
         Map<String, Object> m = new LinkedHashMap<>();
         String commit = run(dir, "git", "rev-parse", "HEAD");
         if (commit != null && commit.matches("[0-9a-f]{40}")) {
