@@ -40,7 +40,7 @@ import org.eennrc.risk.protocol.ProtocolSettings;
  * <pre>
  * java -Xmx3g -Dorg.bytedeco.javacpp.maxbytes=3g -Dorg.bytedeco.javacpp.maxphysicalbytes=4g \
  *      -Dorg.eclipse.deeplearning4j.helpers.disable=false -cp ... org.eennrc.models.text.TransformerBench \
- *      [--data-dir DIR] [--out runs/wordnet-transformer] [--epochs 3] [--batch 128] [--lr 2e-3] [--vocab 4000]
+ *      [--data-dir DIR] [--out runs/wordnet-transformer] [--epochs 3] [--batch 128] [--lr 3e-3] [--vocab 4000]
  *      [--max-length 32] [--d-model 64] [--heads 4] [--ff 128] [--blocks 6] [--seed 42] [--max-train N]
  *      [--resume] [--skip-train] [--trials 50]
  * </pre>
@@ -62,7 +62,7 @@ public final class TransformerBench {
         TrainConfig cfg = TrainConfig.builder()
                 .epochs(intArg(a, "epochs", 3))
                 .batchSize(intArg(a, "batch", 128))
-                .learningRate(Double.parseDouble(a.getOrDefault("lr", "2e-3")))
+                .learningRate(Double.parseDouble(a.getOrDefault("lr", "3e-3")))
                 .warmupFraction(0.03)
                 .seed(intArg(a, "seed", 42))
                 .maxTrainImages(intArg(a, "max-train", 0))
