@@ -119,9 +119,16 @@ public final class InferBench {
         EarlyExitRunner.Result full = null;
         double[] fullT = new double[repeats];
         double[] eeT = new double[repeats];
+        double[] fullCpu = new double[repeats];
+        double[] eeCpu = new double[repeats];
         for (int r = 0; r < repeats; r++) {
+            long c0 = Rss.processCpuNanos();
             full = runner.runFullModel(evalSet, batch);
+            long c1 = Rss.processCpuNanos();
             ee = runner.run(evalSet, lambda, measure, batch);
+            long c2 = Rss.processCpuNanos();
+            fullCpu[r] = (c1 - c0) / 1e9;
+            eeCpu[r] = (c2 - c1) / 1e9;
             fullT[r] = full.seconds();
             eeT[r] = ee.seconds();
             bestFull = Math.min(bestFull, full.seconds());
@@ -134,6 +141,10 @@ public final class InferBench {
         System.out.printf(Locale.ROOT, "[infer] batch %d: early exit %.0f img/s (runs %s s), accuracy %.4f, "
                         + "equals simulated exit: %b%n", batch, evalSet.size() / bestEe, fmt(eeT), ee.accuracy(y), same);
         double measured = bestFull / bestEe;
+        double cpuSpeedup = Arrays.stream(fullCpu).min().orElse(Double.NaN) / Arrays.stream(eeCpu).min().orElse(Double.NaN);
+        System.out.printf(Locale.ROOT, "[infer] process CPU seconds per pass: full %s, early exit %s -> CPU-time speedup %.3f "
+                + "(ratio to FLOPs %.3f; less sensitive to other processes than wall time)%n", fmt(fullCpu), fmt(eeCpu),
+                cpuSpeedup, cpuSpeedup / predicted);
         System.out.printf(Locale.ROOT, "[infer] RESULT batch=%d lambda=%.2f full_img_s=%.0f ee_img_s=%.0f "
                         + "measured_speedup=%.3f flops_speedup=%.3f ratio=%.3f%n", batch, lambda, evalSet.size() / bestFull,
                 evalSet.size() / bestEe, measured, predicted, measured / predicted);

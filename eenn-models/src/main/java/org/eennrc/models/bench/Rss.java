@@ -14,6 +14,15 @@ final class Rss {
         return field("VmHWM:");
     }
 
+    /** CPU time of the whole process (all threads, native ones included), nanoseconds; -1 if unavailable. */
+    static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return -1;
+    }
+
     /** Current RSS (VmRSS) in MiB. */
     static double currentMiB() {
         return field("VmRSS:");
