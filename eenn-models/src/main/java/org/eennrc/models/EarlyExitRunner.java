@@ -36,11 +36,21 @@ public final class EarlyExitRunner {
 
     /** Splits {@code full} (a graph built by {@link MultiExitResNet#build}) into per-stage graphs. */
     public EarlyExitRunner(MultiExitResNetConfig config, ComputationGraph full) {
+        this(config, full, false);
+    }
+
+    /**
+     * As {@link #EarlyExitRunner(MultiExitResNetConfig, ComputationGraph)}; with {@code foldBatchNorm} the stage
+     * graphs (and the full-model baseline) are in the folded inference form ({@link StageGraphs#copyParamsFolded}).
+     * Their outputs then differ from the training graph's by float rounding; compare them with outputs exported
+     * with the same setting ({@link Exporter#outputs(MultiExitResNetConfig, ComputationGraph, ImageSet, int, boolean)}).
+     */
+    public EarlyExitRunner(MultiExitResNetConfig config, ComputationGraph full, boolean foldBatchNorm) {
         Dl4jRuntime.init();
         this.config = config;
-        this.stages = StageGraphs.split(config, full);
-        this.lastExitOnly = MultiExitResNet.buildLastExitOnly(config);
-        StageGraphs.copyParamsByName(full, lastExitOnly);
+        this.stages = StageGraphs.split(config, full, foldBatchNorm);
+        this.lastExitOnly = MultiExitResNet.buildLastExitOnly(config, foldBatchNorm);
+        StageGraphs.copy(full, lastExitOnly, foldBatchNorm);
     }
 
     /** A runner for a saved model (training output directory or checkpoint zip). */

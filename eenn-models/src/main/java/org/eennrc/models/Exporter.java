@@ -28,8 +28,15 @@ public final class Exporter {
 
     /** The outputs of every exit on {@code data}. */
     public static ExitOutputs outputs(MultiExitResNetConfig c, ComputationGraph g, ImageSet data, int batchSize) {
+        return outputs(c, g, data, batchSize, false);
+    }
+
+    /** As above; with {@code foldBatchNorm} through the folded inference form of the graph (see EarlyExitRunner). */
+    public static ExitOutputs outputs(MultiExitResNetConfig c, ComputationGraph g, ImageSet data, int batchSize,
+                                      boolean foldBatchNorm) {
         Dl4jRuntime.init();
-        float[] probs = ExitEvaluator.allExitProbabilities(g, data, batchSize);
+        float[] probs = ExitEvaluator.allExitProbabilities(StageGraphs.inferenceGraph(c, g, foldBatchNorm), data,
+                batchSize);
         return ExitOutputs.builder(data.size(), c.numExits(), data.numClasses())
                 .probsOwned(probs)
                 .labels(data.labels())

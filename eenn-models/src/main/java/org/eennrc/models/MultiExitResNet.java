@@ -76,7 +76,8 @@ public final class MultiExitResNet {
     public static ComputationGraph build(MultiExitResNetConfig c, IUpdater updater, double weightDecay,
                                          double[] exitWeights) {
         Dl4jRuntime.init();
-        ComputationGraphConfiguration conf = configuration(c, updater, weightDecay, exitWeights, 0, c.numStages(), true);
+        ComputationGraphConfiguration conf = configuration(c, updater, weightDecay, exitWeights, 0, c.numStages(), true,
+                false);
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
         return g;
@@ -89,8 +90,19 @@ public final class MultiExitResNet {
      * the network) and {@code out{s}}.
      */
     public static ComputationGraph buildStages(MultiExitResNetConfig c, int fromStage, int toStage) {
+        return buildStages(c, fromStage, toStage, false);
+    }
+
+    /**
+     * As {@link #buildStages(MultiExitResNetConfig, int, int)}; with {@code foldedBatchNorm} the inference form:
+     * every convolution has a bias and absorbs the batch norm that follows it (and the ReLU after that as its
+     * activation), so the graph has no batch-norm layers. Fill it with {@link StageGraphs#copyParamsFolded}.
+     */
+    public static ComputationGraph buildStages(MultiExitResNetConfig c, int fromStage, int toStage,
+                                               boolean foldedBatchNorm) {
         Dl4jRuntime.init();
-        ComputationGraph g = new ComputationGraph(configuration(c, new Adam(1e-3), 0.0, null, fromStage, toStage, true));
+        ComputationGraph g = new ComputationGraph(configuration(c, new Adam(1e-3), 0.0, null, fromStage, toStage, true,
+                foldedBatchNorm));
         g.init();
         return g;
     }
@@ -101,15 +113,55 @@ public final class MultiExitResNet {
      * {@link StageGraphs#copyParamsByName}.
      */
     public static ComputationGraph buildLastExitOnly(MultiExitResNetConfig c) {
+        return buildLastExitOnly(c, false);
+    }
+
+    /** As {@link #buildLastExitOnly(MultiExitResNetConfig)}, optionally in the folded inference form. */
+    public static ComputationGraph buildLastExitOnly(MultiExitResNetConfig c, boolean foldedBatchNorm) {
         Dl4jRuntime.init();
-        ComputationGraph g = new ComputationGraph(configuration(c, new Adam(1e-3), 0.0, null, 0, c.numStages(), false));
+        ComputationGraph g = new ComputationGraph(configuration(c, new Adam(1e-3), 0.0, null, 0, c.numStages(), false,
+                foldedBatchNorm));
         g.init();
         return g;
     }
 
+    /** Convolution name -> name of the batch norm after it, in the training form. */
+    static String batchNormOf(String convName) {
+        if (convName.equals("stem_conv")) {
+            return "stem_bn";
+        }
+        if (convName.endsWith("_conv1")) {
+            return convName.replace("_conv1", "_bn1");
+        }
+        if (convName.endsWith("_conv2")) {
+            return convName.replace("_conv2", "_bn2");
+        }
+        if (convName.endsWith("_proj")) {
+            return convName + "bn";
+        }
+        return null;
+    }
+
+    /** conv [+ BN] [+ ReLU]; returns the name of the last vertex added. */
+    private static String convBn(ComputationGraphConfiguration.GraphBuilder gb, boolean folded, String convName,
+                                 String bnName, String reluName, int k, int stride, int in, int out, String input) {
+        if (folded) {
+            gb.addLayer(convName, new ConvolutionLayer.Builder(k, k).stride(stride, stride).nIn(in).nOut(out)
+                    .hasBias(true).activation(reluName != null ? Activation.RELU : Activation.IDENTITY).build(), input);
+            return convName;
+        }
+        gb.addLayer(convName, conv(k, stride, in, out), input);
+        gb.addLayer(bnName, bn(out), convName);
+        if (reluName == null) {
+            return bnName;
+        }
+        gb.addLayer(reluName, relu(), bnName);
+        return reluName;
+    }
+
     static ComputationGraphConfiguration configuration(MultiExitResNetConfig c, IUpdater updater, double weightDecay,
                                                        double[] exitWeights, int fromStage, int toStage,
-                                                       boolean allHeads) {
+                                                       boolean allHeads, boolean folded) {
         int stages = c.numStages();
         if (fromStage < 0 || toStage > stages || fromStage >= toStage) {
             throw new IllegalArgumentException("stage range [" + fromStage + ", " + toStage + ") of " + stages);
@@ -133,10 +185,8 @@ public final class MultiExitResNet {
         if (fromStage == 0) {
             gb.addInputs(INPUT);
             gb.setInputTypes(InputType.convolutional(c.height(), c.width(), c.channels()));
-            gb.addLayer("stem_conv", conv(3, c.stemStride(), c.channels(), c.stemWidth()), INPUT);
-            gb.addLayer("stem_bn", bn(c.stemWidth()), "stem_conv");
-            gb.addLayer("stem_relu", relu(), "stem_bn");
-            prev = "stem_relu";
+            prev = convBn(gb, folded, "stem_conv", "stem_bn", "stem_relu", 3, c.stemStride(), c.channels(),
+                    c.stemWidth(), INPUT);
             inCh = c.stemWidth();
         } else {
             int[] shp = c.stageOutputShape(fromStage - 1);
@@ -155,18 +205,13 @@ public final class MultiExitResNet {
                 int stride = b == 1 ? strides[s] : 1;
                 int w = widths[s];
                 String p = "s" + st + "b" + b;
-                gb.addLayer(p + "_conv1", conv(3, stride, inCh, w), prev);
-                gb.addLayer(p + "_bn1", bn(w), p + "_conv1");
-                gb.addLayer(p + "_relu1", relu(), p + "_bn1");
-                gb.addLayer(p + "_conv2", conv(3, 1, w, w), p + "_relu1");
-                gb.addLayer(p + "_bn2", bn(w), p + "_conv2");
+                String a = convBn(gb, folded, p + "_conv1", p + "_bn1", p + "_relu1", 3, stride, inCh, w, prev);
+                String main = convBn(gb, folded, p + "_conv2", p + "_bn2", null, 3, 1, w, w, a);
                 String shortcut = prev;
                 if (stride != 1 || inCh != w) {
-                    gb.addLayer(p + "_proj", conv(1, stride, inCh, w), prev);
-                    gb.addLayer(p + "_projbn", bn(w), p + "_proj");
-                    shortcut = p + "_projbn";
+                    shortcut = convBn(gb, folded, p + "_proj", p + "_projbn", null, 1, stride, inCh, w, prev);
                 }
-                gb.addVertex(p + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), p + "_bn2", shortcut);
+                gb.addVertex(p + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), main, shortcut);
                 String outName = b == blocks[s] ? trunk(st) : p + "_relu";
                 gb.addLayer(outName, relu(), p + "_add");
                 prev = outName;

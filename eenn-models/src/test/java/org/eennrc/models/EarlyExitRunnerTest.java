@@ -94,4 +94,27 @@ class EarlyExitRunnerTest {
         EarlyExitRunner.Result full = runner.runFullModel(pool, 64);
         assertThat(runner.run(pool, 1.0, ConfidenceMeasures.MAX_SOFTMAX, 64).predictions()).containsExactly(full.predictions());
     }
+
+    @Test
+    void foldedBatchNormMatchesTheTrainingGraphAndRealExitMatchesItsExport() {
+        ExitOutputs folded = Exporter.outputs(trained.model(), trained.graph(), pool, 64, true);
+        double maxDiff = 0;
+        for (int i = 0; i < pool.size(); i++) {
+            for (int l = 0; l < folded.numExits(); l++) {
+                for (int c = 0; c < folded.numClasses(); c++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(folded.prob(i, l, c) - exported.prob(i, l, c)));
+                }
+            }
+        }
+        assertThat(maxDiff).as("max |p_folded - p_trained|").isLessThan(1e-4);
+        EarlyExitRunner runner = new EarlyExitRunner(trained.model(), trained.graph(), true);
+        int[] first = new int[30];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = i;
+        }
+        for (double lambda : new double[] {1.0, 0.9, 0.6, 0.3, 0.0}) {
+            check(runner, pool, folded, lambda, ConfidenceMeasures.MAX_SOFTMAX, 64);
+            check(runner, pool.subset(first), folded.subset(first), lambda, ConfidenceMeasures.MAX_SOFTMAX, 1);
+        }
+    }
 }

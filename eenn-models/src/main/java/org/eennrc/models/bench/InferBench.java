@@ -34,7 +34,7 @@ import org.eennrc.risk.controllers.EmpiricalRiskController;
  * OMP_WAIT_POLICY=PASSIVE java -Xmx1g -Dorg.bytedeco.javacpp.maxbytes=1500m \
  *   -Dorg.bytedeco.javacpp.maxphysicalbytes=2500m -Dorg.eclipse.deeplearning4j.helpers.disable=false -cp ... \
  *   org.eennrc.models.bench.InferBench --model runs/fmnist-resnet [--data-dir DIR] [--batch 128]
- *   [--lambda X | --policy FILE | --epsilon 0.05] [--latency-samples 500] [--repeats 3] [--seed 1]
+ *   [--lambda X | --policy FILE | --epsilon 0.05] [--latency-samples 500] [--repeats 3] [--seed 1] [--fold]
  * </pre>
  */
 public final class InferBench {
@@ -60,7 +60,9 @@ public final class InferBench {
 
         // 1. all exits at once (what export does): accuracy per exit
         long e0 = System.nanoTime();
-        ExitOutputs outputs = Exporter.outputs(m.config(), m.graph(), test, 500);
+        boolean fold = a.flag("fold");
+        System.out.println("[infer] batch norm folded into the convolutions: " + fold);
+        ExitOutputs outputs = Exporter.outputs(m.config(), m.graph(), test, 500, fold);
         double exportSecs = (System.nanoTime() - e0) / 1e9;
         System.out.printf(Locale.ROOT, "[infer] export (all %d exits, batch 500): %.0f img/s; test accuracy per exit: %s%n",
                 exits, test.size() / exportSecs, fmt(accuracy(outputs)));
@@ -105,7 +107,7 @@ public final class InferBench {
                 measure.name(), evalSet.size(), Arrays.toString(sim.exitHistogram()), sim.meanExitLayer(),
                 meanMacs / 1e6, flops.fullModel() / 1e6, predicted);
 
-        EarlyExitRunner runner = new EarlyExitRunner(m.config(), m.graph());
+        EarlyExitRunner runner = new EarlyExitRunner(m.config(), m.graph(), fold);
         // warm-up: every batch shape of both paths (oneDNN builds primitives per shape)
         runner.runFullModel(evalSet, batch);
         runner.run(evalSet, lambda, measure, batch);
