@@ -151,6 +151,7 @@ public final class ExperimentConfig {
         public Long seed = 42L;
         // multi-exit-resnet
         public Integer stemWidth;
+        public Integer stemStride;
         public List<Integer> widths;
         public List<Integer> blocks;
         public List<Integer> strides;

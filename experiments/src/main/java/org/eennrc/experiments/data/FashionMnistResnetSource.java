@@ -49,6 +49,7 @@ public final class FashionMnistResnetSource implements OutputsSource {
     public static MultiExitResNetConfig modelConfig(ModelConfig m) {
         MultiExitResNetConfig.Builder b = MultiExitResNetConfig.builder();
         if (m.stemWidth != null) b.stemWidth(m.stemWidth);
+        if (m.stemStride != null) b.stemStride(m.stemStride);
         if (m.widths != null) b.widths(ints(m.widths));
         if (m.blocks != null) b.blocks(ints(m.blocks));
         if (m.strides != null) b.strides(ints(m.strides));
