@@ -103,14 +103,16 @@ class ReproduceEndToEndTest {
     }
 
     @Test
-    void wordnetTransformerFailsClearlyUntilTheModelExists() throws Exception {
+    void wordnetTransformerRejectsAnUnsupportedSplitBeforeTraining() throws Exception {
         Path cfg = Path.of("..", "configs", "wordnet-transformer.yaml");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(cfg));
+        Path bad = dir.resolve("wordnet-bad-split.yaml");
+        Files.writeString(bad, Files.readString(cfg).replace("split_seed: 20240520", "split_seed: 7"));
         StringWriter se = new StringWriter();
-        int code = EennCli.run(new String[] {"reproduce", cfg.toString(), "--out", dir.resolve("w").toString(), "--quiet"},
-                new PrintWriter(new StringWriter()), new PrintWriter(se));
+        int code = EennCli.run(new String[] {"reproduce", bad.toString(), "--out", dir.resolve("w").toString(), "--quiet",
+            "--cache-dir", dir.resolve("cache").toString()}, new PrintWriter(new StringWriter()), new PrintWriter(se));
         assertThat(code).isEqualTo(1);
-        assertThat(se.toString()).contains(cfg + ": model.type: multi-exit-transformer is not available yet");
+        assertThat(se.toString()).contains(bad + ": data.split_seed: eenn-models' WordNet split is fixed at seed 20240520");
         assertThat(dir.resolve("w")).doesNotExist();
     }
 }

@@ -132,9 +132,10 @@ public final class ExperimentConfig {
     public static final class WordNet extends DataConfig {
         public static final String TYPE = "wordnet";
         public Path dir = Path.of("/usr/share/wordnet");
-        /** Held-out definitions used for calibration/test. */
-        public Integer evalSize = 2000;
-        public Long splitSeed = 7L;
+        /** Held-out test glosses used for calibration/test: the first N of the test split (0: all of them). */
+        public Integer evalSize = 0;
+        /** eenn-models' split by synset offset; only its default seed is supported. */
+        public Long splitSeed = 20240520L;
 
         @Override
         public String type() {
@@ -158,6 +159,7 @@ public final class ExperimentConfig {
         public Integer headHidden;
         // multi-exit-transformer
         public Integer layers;
+        public Integer vocabSize;
         public Integer dModel;
         public Integer heads;
         public Integer ffDim;

@@ -60,6 +60,11 @@ public final class FashionMnistResnetSource implements OutputsSource {
 
     /** The training settings of the config (unset keys: the trainer's defaults). */
     public static TrainConfig trainConfig(TrainingConfig t, ExperimentConfig.FashionMnist d) {
+        return trainConfigBuilder(t).validationSize(d.validationSize).splitSeed(d.splitSeed).build();
+    }
+
+    /** The config's training keys on top of the trainer's defaults; shared by every model experiment. */
+    public static TrainConfig.Builder trainConfigBuilder(TrainingConfig t) {
         TrainConfig.Builder b = TrainConfig.builder();
         if (t.epochs != null) b.epochs(t.epochs);
         if (t.batchSize != null) b.batchSize(t.batchSize);
@@ -74,8 +79,7 @@ public final class FashionMnistResnetSource implements OutputsSource {
         if (t.seed != null) b.seed(t.seed);
         if (t.maxTrainImages != null) b.maxTrainImages(t.maxTrainImages);
         if (t.evalBatchSize != null) b.evalBatchSize(t.evalBatchSize);
-        b.validationSize(d.validationSize).splitSeed(d.splitSeed);
-        return b.build();
+        return b;
     }
 
     private static int[] ints(List<Integer> l) {

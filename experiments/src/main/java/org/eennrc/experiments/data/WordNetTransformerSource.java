@@ -1,32 +1,146 @@
 package org.eennrc.experiments.data;
 
 import com.google.inject.Inject;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import org.eennrc.core.ExitOutputs;
+import org.eennrc.core.ExitOutputsNpz;
 import org.eennrc.experiments.config.ConfigException;
 import org.eennrc.experiments.config.ExperimentConfig;
+import org.eennrc.experiments.config.ExperimentConfig.ModelConfig;
+import org.eennrc.models.text.TextPipeline;
+import org.eennrc.models.text.TextTrainer;
+import org.eennrc.models.text.TransformerConfig;
+import org.eennrc.models.text.WordNetGlosses;
+import org.eennrc.models.train.ProgressListener;
+import org.eennrc.models.train.TrainConfig;
 
 /**
- * The multi-exit transformer on WordNet definitions (issue 5). That model is not part of eenn-models yet, so this
- * source fails with a clear message instead of producing anything.
+ * The multi-exit transformer on WordNet glosses ({@code data.type: wordnet}): trains it with eenn-models'
+ * {@link TextPipeline} (tokenizer learned on the training split, then the transformer), or reuses a cached model
+ * whose config hash matches, then exports every exit on the held-out test glosses.
+ *
+ * <p>Cache layout as for {@link FashionMnistResnetSource}: {@code <cache_dir>/wordnet-transformer-<hash>/} holds
+ * the trainer's output, {@code outputs-test.npz} and {@code config-hash.txt}. An interrupted training of the same
+ * config resumes from its last checkpoint.
  */
 public final class WordNetTransformerSource implements OutputsSource {
     private final ExperimentConfig config;
+    private final ExperimentConfig.WordNet data;
+    private final RunOptions options;
+    private final Map<String, Object> provenance = new LinkedHashMap<>();
 
     @Inject
-    public WordNetTransformerSource(ExperimentConfig config) {
+    public WordNetTransformerSource(ExperimentConfig config, RunOptions options) {
         this.config = config;
+        this.data = (ExperimentConfig.WordNet) config.data;
+        this.options = options;
+    }
+
+    /** The network of the config (unset keys: eenn-models' defaults). */
+    public static TransformerConfig modelConfig(ModelConfig m) {
+        TransformerConfig d = TransformerConfig.defaults(TransformerConfig.DEFAULT_VOCAB);
+        return new TransformerConfig(
+                m.vocabSize != null ? m.vocabSize : d.vocabSize(),
+                m.maxLength != null ? m.maxLength : d.maxLength(),
+                m.dModel != null ? m.dModel : d.dModel(),
+                m.heads != null ? m.heads : d.heads(),
+                m.ffDim != null ? m.ffDim : d.ffDim(),
+                m.layers != null ? m.layers : d.blocks(),
+                d.numClasses(),
+                m.seed != null ? m.seed : d.seed());
+    }
+
+    static String hashText(TransformerConfig m, TrainConfig t, long splitSeed) {
+        StringBuilder sb = new StringBuilder("eenn-rc wordnet multi-exit-transformer v1\n");
+        for (Properties p : List.of(m.toProperties(), t.toProperties())) {
+            new TreeMap<>(p).forEach((k, v) -> {
+                if (!String.valueOf(k).contains("progress")) sb.append(k).append('=').append(v).append('\n');
+            });
+        }
+        sb.append("data.split_seed=").append(splitSeed).append('\n');
+        return sb.toString();
     }
 
     @Override
-    public ExitOutputs outputs(ExperimentData.Log log) {
-        throw new ConfigException(String.valueOf(config.source), "model.type", "multi-exit-transformer is not available"
-                + " yet: eenn-models has no WordNet transformer (issue 5). Export its outputs elsewhere and use a config"
-                + " with data.type: outputs in the meantime.");
+    public ExitOutputs outputs(ExperimentData.Log log) throws Exception {
+        String where = String.valueOf(config.source);
+        long splitSeed = data.splitSeed == null ? WordNetGlosses.DEFAULT_SPLIT_SEED : data.splitSeed;
+        if (splitSeed != WordNetGlosses.DEFAULT_SPLIT_SEED) {
+            throw new ConfigException(where, "data.split_seed", "eenn-models' WordNet split is fixed at seed "
+                    + WordNetGlosses.DEFAULT_SPLIT_SEED + " (by synset offset); got " + splitSeed);
+        }
+        if (data.evalSize != null && data.evalSize < 0) {
+            throw new ConfigException(where, "data.eval_size", "must be >= 0 (0: every test gloss), got " + data.evalSize);
+        }
+        TransformerConfig model;
+        TrainConfig train;
+        try {
+            model = modelConfig(config.model);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where, "model", e.getMessage(), e);
+        }
+        try {
+            train = FashionMnistResnetSource.trainConfigBuilder(config.training).build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where, "training", e.getMessage(), e);
+        }
+        String text = hashText(model, train, splitSeed);
+        String hash = Files2.sha256(text).substring(0, 16);
+        Path cacheRoot = options.cacheDir() != null ? options.cacheDir()
+                : config.model.cacheDir != null ? config.model.cacheDir
+                : Path.of(System.getProperty("user.home"), ".cache", "eenn-rc", "models");
+        Path dir = cacheRoot.resolve("wordnet-transformer-" + hash);
+        Path npz = dir.resolve("outputs-test.npz");
+        provenance.put("model_cache", dir.toString());
+        provenance.put("config_hash", hash);
+        provenance.put("model", model.toString());
+        provenance.put("training", train.toString());
+        boolean cached = !options.retrain() && Files.isRegularFile(dir.resolve(TextTrainer.MODEL_FILE))
+                && Files.isRegularFile(dir.resolve(TextTrainer.VOCAB_FILE));
+        if (cached) {
+            log.info("reusing the cached model " + dir + " (config hash " + hash + ")");
+            provenance.put("trained", false);
+        } else {
+            log.info("training the multi-exit transformer (" + model + "; " + train + ") into " + dir);
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("config-hash.txt"), text);
+            boolean resume = !options.retrain()
+                    && Files.isRegularFile(dir.resolve(TextTrainer.CHECKPOINT_DIR).resolve(TextTrainer.LAST));
+            if (resume) log.info("resuming from the last checkpoint in " + dir.resolve(TextTrainer.CHECKPOINT_DIR));
+            long t0 = System.nanoTime();
+            PrintStream err = System.err;
+            TextPipeline.train(data.dir, dir, model, train, resume, ProgressListener.printing(err));
+            provenance.put("trained", true);
+            provenance.put("train_seconds", (System.nanoTime() - t0) / 1e9);
+            Files.deleteIfExists(npz);
+        }
+        ExitOutputs o;
+        if (Files.isRegularFile(npz)) {
+            log.info("reusing exported outputs " + npz);
+            o = ExitOutputsNpz.read(npz);
+        } else {
+            log.info("exporting the outputs of every exit on the test glosses to " + npz);
+            o = TextPipeline.export(dir, data.dir, "test", npz, 256);
+        }
+        provenance.put("outputs", Files2.describe(npz));
+        if (data.evalSize != null && data.evalSize > 0 && data.evalSize < o.numSamples()) {
+            int[] first = new int[data.evalSize];
+            for (int i = 0; i < first.length; i++) first[i] = i;
+            o = o.subset(first);
+        }
+        provenance.put("samples", o.numSamples());
+        return o;
     }
 
     @Override
     public Map<String, Object> provenance() {
-        return Map.of("model", "multi-exit-transformer (not available)");
+        return provenance;
     }
 }
