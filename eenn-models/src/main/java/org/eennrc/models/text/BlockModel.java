@@ -136,30 +136,40 @@ public final class BlockModel {
 
     /**
      * Real early exit with threshold λ: block by block, a text leaves at the first exit whose confidence is
-     * {@code > λ} (the last exit answers for the rest); the texts still running are compacted into a smaller
-     * batch before the next block.
+     * {@code > λ} (the last exit answers for the rest), and only the texts still running go on to the next block.
+     *
+     * <p>With {@code batchSize > 1} the run is level by level over groups of up to 16 batches: block b runs on all
+     * texts of the group still running, compacted and re-batched into full batches of {@code batchSize}, so later
+     * blocks do not run on tiny sub-batches (whose per-call overhead would eat the saving). With
+     * {@code batchSize == 1} each text goes depth-first through the blocks until it exits.
      */
     public Result earlyExit(EncodedTexts data, double lambda, ConfidenceMeasure measure, int batchSize) {
         int n = data.size();
         int[] preds = new int[n];
         int[] exits = new int[n];
         long t0 = System.nanoTime();
-        for (int from = 0; from < n; from += batchSize) {
-            int to = Math.min(n, from + batchSize);
-            earlyExitBatch(data.idsBatch(null, from, to), data.maskBatch(null, from, to), lambda, measure, preds,
-                    exits, from);
+        int group = batchSize == 1 ? 1 : batchSize * 16;
+        for (int from = 0; from < n; from += group) {
+            int to = Math.min(n, from + group);
+            earlyExitGroup(data.idsBatch(null, from, to), data.maskBatch(null, from, to), lambda, measure, batchSize,
+                    preds, exits, from);
         }
         return new Result(preds, exits, (System.nanoTime() - t0) / 1e9, config.blocks());
     }
 
-    /** Early exit of one batch; writes predictions and exits of its rows at {@code offset}. */
-    public void earlyExitBatch(INDArray ids, INDArray mask, double lambda, ConfidenceMeasure measure, int[] preds,
-                               int[] exits, int offset) {
+    /**
+     * Early exit of a group of texts, level by level with re-batching (see {@link #earlyExit}); writes predictions
+     * and exits of its rows at {@code offset}.
+     */
+    public void earlyExitGroup(INDArray ids, INDArray mask, double lambda, ConfidenceMeasure measure, int batchSize,
+                               int[] preds, int[] exits, int offset) {
         int exitsN = config.blocks();
         int classes = config.numClasses();
-        int b0 = (int) ids.size(0);
-        int[] active = new int[b0];
-        for (int j = 0; j < b0; j++) {
+        long t = config.maxLength();
+        long d = config.dModel();
+        int n0 = (int) ids.size(0);
+        int[] active = new int[n0];
+        for (int j = 0; j < n0; j++) {
             active[j] = j;
         }
         INDArray h = ids;
@@ -167,38 +177,53 @@ public final class BlockModel {
         float[] p = new float[classes];
         for (int b = 0; b < exitsN; b++) {
             boolean last = b == exitsN - 1;
-            Map<String, INDArray> o = runBlock(b, h, m, !last, true);
-            float[] probs = o.get(TextTransformer.probsName(b)).data().asFloat();
-            int[] keep = new int[active.length];
+            int na = active.length;
+            INDArray next = last ? null : Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, na, t, d);
+            int[] keep = new int[na];
             int kept = 0;
-            for (int j = 0; j < active.length; j++) {
-                System.arraycopy(probs, j * classes, p, 0, classes);
-                normaliseLikeExitOutputs(p);
-                if (last || measure.confidence(p) > lambda) {
-                    preds[offset + active[j]] = argmax(p, 0, classes);
-                    exits[offset + active[j]] = b;
-                } else {
-                    keep[kept++] = j;
+            for (int s = 0; s < na; s += batchSize) {
+                int e = Math.min(na, s + batchSize);
+                boolean whole = s == 0 && e == na;
+                INDArray hs = whole ? h : h.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s, e));
+                INDArray ms = whole ? m : m.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s, e));
+                Map<String, INDArray> o = runBlock(b, hs, ms, !last, true);
+                float[] probs = o.get(TextTransformer.probsName(b)).data().asFloat();
+                if (!last) {
+                    next.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s, e))
+                            .assign(o.get(TextTransformer.hiddenName(b)));
+                }
+                for (int j = s; j < e; j++) {
+                    System.arraycopy(probs, (j - s) * classes, p, 0, classes);
+                    normaliseLikeExitOutputs(p);
+                    if (last || measure.confidence(p) > lambda) {
+                        preds[offset + active[j]] = argmax(p, 0, classes);
+                        exits[offset + active[j]] = b;
+                    } else {
+                        keep[kept++] = j;
+                    }
                 }
             }
             if (kept == 0 || last) {
                 return;
             }
-            INDArray hb = o.get(TextTransformer.hiddenName(b));
-            if (kept < active.length) {
+            if (kept < na) {
                 int[] rows = java.util.Arrays.copyOf(keep, kept);
-                long t = config.maxLength();
-                long d = config.dModel();
-                hb = Nd4j.pullRows(hb.reshape(hb.size(0), t * d), 1, rows).reshape(kept, t, d);
+                next = Nd4j.pullRows(next.reshape(na, t * d), 1, rows).reshape(kept, t, d);
                 m = Nd4j.pullRows(m, 1, rows);
-                int[] na = new int[kept];
+                int[] nextActive = new int[kept];
                 for (int j = 0; j < kept; j++) {
-                    na[j] = active[keep[j]];
+                    nextActive[j] = active[keep[j]];
                 }
-                active = na;
+                active = nextActive;
             }
-            h = hb;
+            h = next;
         }
+    }
+
+    /** Early exit of one batch, depth-first (the group of {@link #earlyExitGroup} with one batch). */
+    public void earlyExitBatch(INDArray ids, INDArray mask, double lambda, ConfidenceMeasure measure, int[] preds,
+                               int[] exits, int offset) {
+        earlyExitGroup(ids, mask, lambda, measure, (int) ids.size(0), preds, exits, offset);
     }
 
     /** The full model only (all blocks, the last exit head), for the speed-up baseline. */

@@ -42,7 +42,11 @@ import org.eennrc.risk.protocol.ProtocolSettings;
  *      -Dorg.eclipse.deeplearning4j.helpers.disable=false -cp ... org.eennrc.models.text.TransformerBench \
  *      [--data-dir DIR] [--out runs/wordnet-transformer] [--epochs 3] [--batch 128] [--lr 3e-3] [--vocab 4000]
  *      [--max-length 32] [--d-model 64] [--heads 4] [--ff 128] [--blocks 6] [--seed 42] [--max-train N]
- *      [--resume] [--skip-train] [--trials 50]
+ *      [--resume] [--skip-train] [--trials 50] [--speedup-eps 0.05,0.01] [--speedup-only]
+ * </pre>
+ * {@code --skip-train} evaluates the model already in {@code --out}; {@code --speedup-only} then runs only the
+ * speed-up measurement (CRC, prediction consistency, at each ε of {@code --speedup-eps}).
+ * <pre>
  * </pre>
  */
 public final class TransformerBench {
@@ -77,7 +81,8 @@ public final class TransformerBench {
 
         // ---------------------------------------------------------------- data and tokenizer
         Path vocab = out.resolve(TextTrainer.VOCAB_FILE);
-        boolean reuseVocab = (resume || a.containsKey("skip-train")) && Files.isRegularFile(vocab);
+        boolean reuseVocab = (resume || a.containsKey("skip-train") || a.containsKey("speedup-only"))
+                && Files.isRegularFile(vocab);
         TextPipeline.Data d = TextPipeline.prepare(dataDir, reuseVocab ? WordPieceTokenizer.load(vocab) : null,
                 model.vocabSize(), model.maxLength(), WordNetGlosses.DEFAULT_SPLIT_SEED);
         WordPieceTokenizer tok = d.tokenizer();
@@ -93,6 +98,19 @@ public final class TransformerBench {
             classCounts[y]++;
         }
         double majority = Arrays.stream(classCounts).max().orElse(0) / (double) d.test().size();
+
+        boolean speedupOnly = a.containsKey("speedup-only");
+        double[] speedupEps = Arrays.stream(a.getOrDefault("speedup-eps", "0.05,0.01").split(","))
+                .mapToDouble(Double::parseDouble).toArray();
+        if (speedupOnly) {
+            BlockModel sm = TextTrainer.load(out).blockModel();
+            ExitOutputs so = sm.exitOutputs(d.test(), 256);
+            for (double e : speedupEps) {
+                speedup(sm, d.test(), so, ControllerRegistry.create().get("crc"), LambdaGrid.standard(),
+                        ConfidenceMeasures.MAX_SOFTMAX, e, out);
+            }
+            return;
+        }
 
         // ---------------------------------------------------------------- bag-of-words baseline
         long b0 = System.nanoTime();
@@ -183,7 +201,9 @@ public final class TransformerBench {
         Files.write(out.resolve("protocol.csv"), csv);
 
         // ---------------------------------------------------------------- real early-exit speed-up
-        speedup(m, d.test(), test, registry.get("crc"), grid, measure, out);
+        for (double e : speedupEps) {
+            speedup(m, d.test(), test, registry.get("crc"), grid, measure, e, out);
+        }
         System.out.printf(Locale.ROOT, "[bench] total_wall_s=%.1f peak_rss_mib=%.0f%n", (System.nanoTime() - t0) / 1e9,
                 peakRssMiB());
     }
@@ -202,7 +222,7 @@ public final class TransformerBench {
      * model on the other half (best of 3 timed runs after a warm-up), at batch 128 and at batch 1 (first 500 texts).
      */
     static void speedup(BlockModel m, EncodedTexts texts, ExitOutputs outputs, RiskController crc, LambdaGrid grid,
-                        ConfidenceMeasure measure, Path out) throws IOException {
+                        ConfidenceMeasure measure, double epsilon, Path out) throws IOException {
         int n = outputs.numSamples();
         int[] cal = Protocol.drawCalibration(n, n / 2, 7, 0);
         boolean[] inCal = new boolean[n];
@@ -211,7 +231,7 @@ public final class TransformerBench {
         }
         int[] rest = java.util.stream.IntStream.range(0, n).filter(i -> !inCal[i]).toArray();
         LossMatrixBuilder calB = new LossMatrixBuilder(outputs.subset(cal), measure, grid);
-        CalibrationResult res = crc.calibrate(calB.build(Risks.PREDICTION_CONSISTENCY), 0.05, 0.1);
+        CalibrationResult res = crc.calibrate(calB.build(Risks.PREDICTION_CONSISTENCY), epsilon, 0.1);
         double lambda = res.lambda(grid);
         ExitOutputs evalOut = outputs.subset(rest);
         BlockModel.Result sim = BlockModel.simulate(evalOut, lambda, measure);
@@ -226,9 +246,9 @@ public final class TransformerBench {
         }
         EncodedTexts eval = texts.subset(rest);
         StringBuilder lines = new StringBuilder();
-        lines.append(String.format(Locale.ROOT, "[bench] SPEEDUP crc eps=0.05 prediction-consistency: lambda=%.2f "
+        lines.append(String.format(Locale.ROOT, "[bench] SPEEDUP crc eps=%.2f prediction-consistency: lambda=%.2f "
                         + "(%s), eval half n=%d: mean exit %.3f, exit histogram %s, consistency risk %.4f, "
-                        + "FLOPs-predicted speedup %.3fx%n", lambda, res.status(), rest.length, sim.meanExitLayer(),
+                        + "FLOPs-predicted speedup %.3fx%n", epsilon, lambda, res.status(), rest.length, sim.meanExitLayer(),
                 Arrays.toString(sim.exitHistogram()), disagree / (double) rest.length, predicted));
         for (int batch : new int[] {128, 1}) {
             EncodedTexts e = batch == 1 ? eval.head(500) : eval;
@@ -247,13 +267,14 @@ public final class TransformerBench {
             double predictedE = cumE[cumE.length - 1]
                     / Arrays.stream(er.exits()).mapToDouble(x -> cumE[x]).average().orElse(1);
             double measured = full / early;
-            lines.append(String.format(Locale.ROOT, "[bench] SPEEDUP batch=%d n=%d: full model %.0f texts/s (%.2f ms/text), "
+            lines.append(String.format(Locale.ROOT, "[bench] SPEEDUP eps=%.2f batch=%d n=%d: full model %.0f texts/s (%.2f ms/text), "
                             + "early exit %.0f texts/s (%.2f ms/text), measured speedup %.3fx, FLOPs-predicted %.3fx, "
-                            + "ratio %.2f%n", batch, e.size(), e.size() / full, 1e3 * full / e.size(), e.size() / early,
+                            + "ratio %.2f%n", epsilon, batch, e.size(), e.size() / full, 1e3 * full / e.size(), e.size() / early,
                     1e3 * early / e.size(), measured, predictedE, measured / predictedE));
         }
         System.out.print(lines);
-        Files.writeString(out.resolve("speedup.txt"), lines);
+        Files.writeString(out.resolve("speedup.txt"), lines, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
     }
 
     static double peakRssMiB() {
