@@ -184,8 +184,9 @@ public final class BlockModel {
             for (int s = 0; s < na; s += batchSize) {
                 int e = Math.min(na, s + batchSize);
                 boolean whole = s == 0 && e == na;
-                INDArray hs = whole ? h : h.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s, e));
-                INDArray ms = whole ? m : m.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s, e));
+                // standalone copies: a view with an offset as a placeholder made scalar ops crawl
+                INDArray hs = whole ? h : h.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s, e)).dup();
+                INDArray ms = whole ? m : m.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s, e)).dup();
                 Map<String, INDArray> o = runBlock(b, hs, ms, !last, true);
                 float[] probs = o.get(TextTransformer.probsName(b)).data().asFloat();
                 if (!last) {
