@@ -184,7 +184,8 @@ public final class BlockModel {
             for (int s = 0; s < na; s += batchSize) {
                 int e = Math.min(na, s + batchSize);
                 boolean whole = s == 0 && e == na;
-                // standalone copies: a view with an offset as a placeholder made scalar ops crawl
+                // standalone copies of the rows (cheap); a run with offset views stalled in scalar ops, but so did one with
+                // copies while another job shared the cores, so the cause (views or OpenMP oversubscription) is open
                 INDArray hs = whole ? h : h.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s, e)).dup();
                 INDArray ms = whole ? m : m.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s, e)).dup();
                 Map<String, INDArray> o = runBlock(b, hs, ms, !last, true);
