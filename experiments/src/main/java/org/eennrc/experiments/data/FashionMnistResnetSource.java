@@ -116,10 +116,7 @@ public final class FashionMnistResnetSource implements OutputsSource {
         }
         String text = hashText(model, train, data);
         String hash = Files2.sha256(text).substring(0, 16);
-        Path cacheRoot = options.cacheDir() != null ? options.cacheDir()
-                : config.model.cacheDir != null ? config.model.cacheDir
-                : Path.of(System.getProperty("user.home"), ".cache", "eenn-rc", "models");
-        Path dir = cacheRoot.resolve("fashion-mnist-resnet-" + hash);
+        Path dir = options.modelDir(config.model, "fashion-mnist-resnet-" + hash);
         Path npz = dir.resolve("outputs-" + data.split + ".npz");
         Path modelZip = dir.resolve("model.zip");
         provenance.put("model_cache", dir.toString());

@@ -93,10 +93,7 @@ public final class WordNetTransformerSource implements OutputsSource {
         }
         String text = hashText(model, train, splitSeed);
         String hash = Files2.sha256(text).substring(0, 16);
-        Path cacheRoot = options.cacheDir() != null ? options.cacheDir()
-                : config.model.cacheDir != null ? config.model.cacheDir
-                : Path.of(System.getProperty("user.home"), ".cache", "eenn-rc", "models");
-        Path dir = cacheRoot.resolve("wordnet-transformer-" + hash);
+        Path dir = options.modelDir(config.model, "wordnet-transformer-" + hash);
         Path npz = dir.resolve("outputs-test.npz");
         provenance.put("model_cache", dir.toString());
         provenance.put("config_hash", hash);
