@@ -24,10 +24,11 @@ import picocli.CommandLine.Spec;
 public final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "PATH", required = true,
-            description = "A training output folder or a checkpoint zip.")
+            description = "A training output folder (ResNet or transformer) or a ResNet checkpoint zip.")
     Path model;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Fashion-MNIST IDX files (default: the Debian package's).")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Fashion-MNIST IDX files, or WordNet's dict folder for a transformer (default: the Debian package's).")
     Path dataDir;
 
     @Option(names = "--split", paramLabel = "NAME", defaultValue = "test",
@@ -45,14 +46,17 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         Exporter.Split s = ModelOptions.enumValue(Exporter.Split.class, split, "--split");
         Inputs.requireExists(model, "--model");
-        ExitOutputs o = ModelOptions.modelCall(() -> Exporter.export(model, dataDir, s, out));
+        ExitOutputs o = ModelOptions.modelCall(() -> ModelOptions.isTransformer(model)
+                ? org.eennrc.models.text.TextPipeline.export(model, dataDir,
+                        s.name().toLowerCase(java.util.Locale.ROOT), out, 256)
+                : Exporter.export(model, dataDir, s, out));
         ObjectNode j = Json.object();
         j.put("outputs", out.toString());
         j.put("samples", o.numSamples());
         j.put("exits", o.numExits());
         j.put("classes", o.numClasses());
         j.set("flops", Json.array(o.flops()));
-        j.put("summary", Exporter.summary(o));
+        if (!ModelOptions.isTransformer(model)) j.put("summary", Exporter.summary(o));
         spec.commandLine().getOut().println(Json.line(j));
         spec.commandLine().getOut().flush();
         return EennCli.EXIT_OK;

@@ -18,6 +18,11 @@ final class ModelOptions {
                 + Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
     }
 
+    /** True for a folder written by the transformer trainer (model.sd + vocab.txt), false for a ResNet. */
+    static boolean isTransformer(java.nio.file.Path model) {
+        return java.nio.file.Files.isRegularFile(model.resolve(org.eennrc.models.text.TextTrainer.MODEL_FILE));
+    }
+
     /**
      * Runs model code, turning the exceptions that mean bad input (missing data, a corrupt checkpoint, a policy
      * for another model) into one-line CLI errors.

@@ -5,6 +5,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.eennrc.models.MultiExitResNetConfig;
+import org.eennrc.models.text.TextPipeline;
+import org.eennrc.models.text.TextTrainer;
+import org.eennrc.models.text.TransformerConfig;
 import org.eennrc.models.train.ProgressListener;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.models.train.Trainer;
@@ -15,7 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code eenn train}: trains the multi-exit ResNet on Fashion-MNIST, with checkpoints and {@code --resume}. */
 @Command(name = "train",
-        header = "Train the multi-exit ResNet on Fashion-MNIST (checkpoints every epoch, --resume).",
+        header = "Train the multi-exit ResNet (Fashion-MNIST) or transformer (WordNet); checkpoints, --resume.",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
@@ -31,9 +34,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Training output folder.")
     Path out;
 
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "resnet",
+            description = "resnet (Fashion-MNIST) or transformer (WordNet glosses, 6 blocks; run the JVM with "
+                    + "JAVA_OPTS=\"-Xmx3g -Dorg.bytedeco.javacpp.maxbytes=3g -Dorg.bytedeco.javacpp.maxphysicalbytes=4g\"). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String modelName;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Fashion-MNIST IDX files; default /usr/share/datasets/fashion-mnist (apt-get install "
-                    + "dataset-fashion-mnist).")
+            description = "Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist, apt-get install "
+                    + "dataset-fashion-mnist), or for the transformer WordNet's dict folder (default "
+                    + "/usr/share/wordnet, apt-get install wordnet-base).")
     Path dataDir;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the TrainConfig default).")
@@ -68,6 +78,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        boolean transformer = switch (modelName.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "resnet" -> false;
+            case "transformer" -> true;
+            default -> throw new CliException("--model: unknown model '" + modelName + "'; known: resnet, transformer");
+        };
         MultiExitResNetConfig base = tiny ? MultiExitResNetConfig.tiny() : MultiExitResNetConfig.defaults();
         MultiExitResNetConfig model = seed == null ? base : base.toBuilder().seed(seed).build();
         TrainConfig.Builder b = TrainConfig.defaults().toBuilder();
@@ -85,17 +100,34 @@ public final class TrainCommand implements Callable<Integer> {
             throw new CliException(e.getMessage(), e);
         }
         PrintStream progress = System.err;
-        Trainer.TrainResult r = ModelOptions.modelCall(() ->
-                Trainer.train(model, cfg, dataDir, out, resume, ProgressListener.printing(progress)));
         ObjectNode o = Json.object();
-        o.put("model_dir", r.outDir().toString());
-        o.put("epochs_completed", r.completedEpochs());
-        o.put("finished", r.finished());
-        Json.put(o, "wall_seconds", r.wallSeconds());
-        Json.put(o, "train_images_per_second", r.trainImagesPerSecond());
-        if (!r.history().isEmpty()) {
-            o.set("validation_accuracy_per_exit",
-                    Json.array(r.history().get(r.history().size() - 1).validationAccuracy()));
+        java.util.List<ProgressListener.EpochSummary> history;
+        if (transformer) {
+            TransformerConfig d = TransformerConfig.defaults(TransformerConfig.DEFAULT_VOCAB);
+            TransformerConfig tc = seed == null ? d : new TransformerConfig(d.vocabSize(), d.maxLength(), d.dModel(),
+                    d.heads(), d.ffDim(), d.blocks(), d.numClasses(), seed);
+            TextTrainer.Result r = ModelOptions.modelCall(() ->
+                    TextPipeline.train(dataDir, out, tc, cfg, resume, ProgressListener.printing(progress)));
+            o.put("model", "transformer");
+            o.put("model_dir", r.outDir().toString());
+            o.put("epochs_completed", r.completedEpochs());
+            o.put("finished", r.finished());
+            Json.put(o, "wall_seconds", r.wallSeconds());
+            Json.put(o, "train_texts_per_second", r.trainTextsPerSecond());
+            history = r.history();
+        } else {
+            Trainer.TrainResult r = ModelOptions.modelCall(() ->
+                    Trainer.train(model, cfg, dataDir, out, resume, ProgressListener.printing(progress)));
+            o.put("model", "resnet");
+            o.put("model_dir", r.outDir().toString());
+            o.put("epochs_completed", r.completedEpochs());
+            o.put("finished", r.finished());
+            Json.put(o, "wall_seconds", r.wallSeconds());
+            Json.put(o, "train_images_per_second", r.trainImagesPerSecond());
+            history = r.history();
+        }
+        if (!history.isEmpty()) {
+            o.set("validation_accuracy_per_exit", Json.array(history.get(history.size() - 1).validationAccuracy()));
         }
         spec.commandLine().getOut().println(Json.line(o));
         spec.commandLine().getOut().flush();

@@ -53,12 +53,46 @@ class ModelCommandsTest {
         assertThat(total).isEqualTo(i.get("samples").asInt());
     }
 
+    /** The same chain for the WordNet transformer (needs wordnet-base): a 1-epoch model on 256 real glosses. */
+    @Test
+    void transformerTrainExportCalibrateInfer() {
+        Path model = dir.resolve("tx");
+        EennCliTest.Result train = EennCliTest.run("train", "--model", "transformer", "--out", model.toString(),
+                "--epochs", "1", "--max-train-images", "256", "--batch-size", "32", "--seed", "3");
+        assertThat(train.code()).as(train.err()).isZero();
+        assertThat(train.lines().get(0).get("validation_accuracy_per_exit")).hasSize(6);
+
+        Path npz = dir.resolve("tx-val.npz");
+        EennCliTest.Result export = EennCliTest.run("export", "--model", model.toString(), "--split", "validation",
+                "--out", npz.toString());
+        assertThat(export.code()).as(export.err()).isZero();
+        assertThat(export.lines().get(0).get("exits").asInt()).isEqualTo(6);
+
+        Path policy = dir.resolve("tx-policy.json");
+        EennCliTest.Result cal = EennCliTest.run("calibrate", "--outputs", npz.toString(), "--risk",
+                "prediction-consistency", "--controller", "crc", "--epsilon", "0.1", "--save-policy", policy.toString());
+        assertThat(cal.code()).as(cal.err()).isZero();
+        JsonNode c = cal.lines().get(0);
+
+        EennCliTest.Result infer = EennCliTest.run("infer", "--model", model.toString(), "--policy", policy.toString(),
+                "--split", "validation", "--batch-size", "64");
+        assertThat(infer.code()).as(infer.err()).isZero();
+        JsonNode i = infer.lines().get(0);
+        // real block-by-block exit on the calibration texts reproduces the simulated mean exit layer
+        assertThat(i.get("mean_exit_layer").asDouble()).isEqualTo(c.get("mean_exit_layer").asDouble(),
+                org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(i.get("samples").asInt()).isEqualTo(c.get("n").asInt());
+    }
+
     @Test
     void badModelAndPolicyAreClearErrors() {
         EennCliTest.Result r = EennCliTest.run("infer", "--model", dir.resolve("nope").toString(), "--policy",
                 dir.resolve("p.json").toString());
         assertThat(r.code()).isEqualTo(EennCli.EXIT_INPUT);
         assertThat(r.err()).contains("--policy: file not found");
+        EennCliTest.Result m = EennCliTest.run("train", "--model", "lstm", "--out", dir.resolve("x").toString());
+        assertThat(m.code()).isEqualTo(EennCli.EXIT_INPUT);
+        assertThat(m.err()).contains("--model: unknown model 'lstm'; known: resnet, transformer");
         EennCliTest.Result e = EennCliTest.run("export", "--model", dir.resolve("nope").toString(), "--out",
                 dir.resolve("x.npz").toString(), "--split", "holdout");
         assertThat(e.code()).isEqualTo(EennCli.EXIT_INPUT);
