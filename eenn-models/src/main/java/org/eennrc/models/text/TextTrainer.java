@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +17,7 @@ import org.eennrc.models.Dl4jRuntime;
 import org.eennrc.models.ModelIO;
 import org.eennrc.models.train.ProgressListener;
 import org.eennrc.models.train.TrainConfig;
+import org.eennrc.models.train.TrainingHistory;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -205,33 +205,14 @@ public final class TextTrainer {
         p.setProperty("state.rng", "per-epoch order: java.util.Random(seed*1000003+epoch); no dropout");
         List<ProgressListener.EpochSummary> all = new ArrayList<>(before);
         all.add(current);
-        for (ProgressListener.EpochSummary e : all) {
-            StringBuilder acc = new StringBuilder();
-            for (double a : e.validationAccuracy()) {
-                acc.append(acc.length() == 0 ? "" : ",").append(a);
-            }
-            p.setProperty("history." + e.epoch(), e.meanLoss() + ";" + acc + ";" + e.trainSeconds() + ";"
-                    + e.validationSeconds() + ";" + e.imagesPerSecond());
-        }
+        TrainingHistory.write(p, all);
         ModelIO.writePropertiesAtomically(p, dir.resolve(base + ".properties"), "eenn-rc transformer checkpoint");
         ModelIO.writeStringAtomically(base + "\n", dir.resolve(LAST));
         return file;
     }
 
     static List<ProgressListener.EpochSummary> readHistory(Properties p, int epochs) {
-        List<ProgressListener.EpochSummary> h = new ArrayList<>();
-        for (int e = 1; e <= epochs; e++) {
-            String v = p.getProperty("history." + e);
-            if (v == null) {
-                continue;
-            }
-            String[] f = v.split(";", -1);
-            double[] acc = f[1].isEmpty() ? new double[0] : Arrays.stream(f[1].split(",")).mapToDouble(Double::parseDouble).toArray();
-            h.add(new ProgressListener.EpochSummary(e, Integer.parseInt(p.getProperty("train.epochs")),
-                    Double.parseDouble(f[0]), acc, Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                    Double.parseDouble(f[4]), ""));
-        }
-        return h;
+        return TrainingHistory.read(p, epochs, e -> "");
     }
 
     /** Writes a SameDiff to a temporary file and renames it into place. */

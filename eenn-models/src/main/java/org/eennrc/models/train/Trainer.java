@@ -225,14 +225,7 @@ public final class Trainer {
                     + "Nd4j.getRandom().setSeed(seed+epoch)");
             List<ProgressListener.EpochSummary> all = new ArrayList<>(before);
             all.add(current);
-            for (ProgressListener.EpochSummary e : all) {
-                StringBuilder acc = new StringBuilder();
-                for (double a : e.validationAccuracy()) {
-                    acc.append(acc.length() == 0 ? "" : ",").append(a);
-                }
-                p.setProperty("history." + e.epoch(), e.meanLoss() + ";" + acc + ";" + e.trainSeconds() + ";"
-                        + e.validationSeconds() + ";" + e.imagesPerSecond());
-            }
+            TrainingHistory.write(p, all);
             ModelIO.writePropertiesAtomically(p, dir.resolve(base + ".properties"), "eenn-rc training checkpoint");
             ModelIO.writeStringAtomically(base + "\n", dir.resolve(LAST));
             return zip;
@@ -254,19 +247,8 @@ public final class Trainer {
             Properties p = ModelIO.readProperties(props);
             ComputationGraph g = ModelSerializer.restoreComputationGraph(zip.toFile(), true);
             int epoch = Integer.parseInt(p.getProperty("state.completedEpochs"));
-            List<ProgressListener.EpochSummary> history = new ArrayList<>();
-            for (int e = 1; e <= epoch; e++) {
-                String h = p.getProperty("history." + e);
-                if (h == null) {
-                    continue;
-                }
-                String[] f = h.split(";", -1);
-                double[] acc = f[1].isEmpty() ? new double[0]
-                        : Arrays.stream(f[1].split(",")).mapToDouble(Double::parseDouble).toArray();
-                history.add(new ProgressListener.EpochSummary(e, Integer.parseInt(p.getProperty("train.epochs")),
-                        Double.parseDouble(f[0]), acc, Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                        Double.parseDouble(f[4]), zip.resolveSibling(name(e) + ".zip").toString()));
-            }
+            List<ProgressListener.EpochSummary> history = TrainingHistory.read(p, epoch,
+                    e -> zip.resolveSibling(name(e) + ".zip").toString());
             return new Checkpoint(zip, g, MultiExitResNetConfig.fromProperties(p), TrainConfig.fromProperties(p),
                     epoch, history);
         }
