@@ -104,8 +104,7 @@ public final class TrainCommand implements Callable<Integer> {
         java.util.List<ProgressListener.EpochSummary> history;
         if (transformer) {
             TransformerConfig d = TransformerConfig.defaults(TransformerConfig.DEFAULT_VOCAB);
-            TransformerConfig tc = seed == null ? d : new TransformerConfig(d.vocabSize(), d.maxLength(), d.dModel(),
-                    d.heads(), d.ffDim(), d.blocks(), d.numClasses(), seed);
+            TransformerConfig tc = seed == null ? d : d.withSeed(seed);
             TextTrainer.Result r = ModelOptions.modelCall(() ->
                     TextPipeline.train(dataDir, out, tc, cfg, resume, ProgressListener.printing(progress)));
             o.put("model", "transformer");

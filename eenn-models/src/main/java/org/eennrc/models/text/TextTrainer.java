@@ -107,7 +107,7 @@ public final class TextTrainer {
                         + " (iteration " + iteration + ")");
             } else {
                 sd = TextTransformer.buildTraining(model, TextTransformer.initialParameters(model),
-                        cfg.updater(totalIters), cfg.exitWeights());
+                        cfg.updater(totalIters), cfg.exitWeights(), cfg.weightDecay());
                 startEpoch = 0;
             }
         } catch (IOException e) {

@@ -114,6 +114,16 @@ public final class TextTransformer {
      */
     public static SameDiff buildTraining(TransformerConfig c, Map<String, INDArray> params, IUpdater updater,
                                          double[] weights) {
+        return buildTraining(c, params, updater, weights, 0.0);
+    }
+
+    /**
+     * As {@link #buildTraining(TransformerConfig, Map, IUpdater, double[])}, with decoupled weight decay
+     * (SameDiff's {@code WeightDecay} with the learning rate applied, like the ResNet trainer's) on every parameter
+     * when {@code weightDecay > 0}.
+     */
+    public static SameDiff buildTraining(TransformerConfig c, Map<String, INDArray> params, IUpdater updater,
+                                         double[] weights, double weightDecay) {
         SameDiff sd = SameDiff.create();
         Params src = (s, name, shape) -> {
             INDArray a = params.get(name);
@@ -131,7 +141,7 @@ public final class TextTransformer {
         SDVariable oneHot = sd.oneHot(ids, c.vocabSize(), -1, 1.0, 0.0, DataType.FLOAT); // [B, T, V]
         SDVariable emb = sd.reshape(sd.mmul(sd.reshape(oneHot, -1, c.vocabSize()), tok), -1, t, c.dModel());
         SDVariable h = emb.add(src.get(sd, "pos_emb"));
-        Masks mk = masks(sd, mask, t);
+        Masks mk = masks(sd, c, mask);
         SDVariable total = null;
         for (int b = 0; b < c.blocks(); b++) {
             h = block(sd, c, src, h, mk, b);
@@ -144,11 +154,14 @@ public final class TextTransformer {
         }
         total.rename(LOSS);
         sd.setLossVariables(LOSS);
-        sd.setTrainingConfig(TrainingConfig.builder()
+        TrainingConfig.Builder tc = TrainingConfig.builder()
                 .updater(updater)
                 .dataSetFeatureMapping(IDS, MASK)
-                .dataSetLabelMapping(LABELS)
-                .build());
+                .dataSetLabelMapping(LABELS);
+        if (weightDecay > 0) {
+            tc.weightDecay(weightDecay, true);
+        }
+        sd.setTrainingConfig(tc.build());
         return sd;
     }
 
@@ -175,7 +188,7 @@ public final class TextTransformer {
         } else {
             h = sd.placeHolder(HIDDEN_IN, DataType.FLOAT, -1, t, c.dModel());
         }
-        Masks mk = masks(sd, mask, t);
+        Masks mk = masks(sd, c, mask);
         h = block(sd, c, src, h, mk, b);
         h = sd.identity(hiddenName(b), h);
         SDVariable logits = exitLogits(sd, c, src, h, mk, b);
@@ -183,14 +196,26 @@ public final class TextTransformer {
         return sd;
     }
 
-    /** Derived mask tensors: additive attention mask [B,1,1,T], pooling mask [B,1,T], token counts [B,1]. */
+    /**
+     * Derived mask tensors: additive attention mask [B,1,1,T], pooling weights [B,1,T] and their sums [B,1]. Mean
+     * pooling weighs the non-padding positions by 1; {@code [CLS]} pooling weighs position 0 (always a real token) by
+     * 1 and the rest by 0, so both poolings are the same batched product (whose backward pass is fast, unlike a
+     * broadcast multiply's).
+     */
     record Masks(SDVariable attnAdd, SDVariable pool, SDVariable count) {
     }
 
-    static Masks masks(SameDiff sd, SDVariable mask, int t) {
+    static Masks masks(SameDiff sd, TransformerConfig c, SDVariable mask) {
+        int t = c.maxLength();
         SDVariable add = sd.reshape(mask.sub(1.0).mul(-MASK_NEG), -1, 1, 1, t);
-        SDVariable pool = sd.reshape(mask, -1, 1, t);
-        SDVariable count = mask.sum(true, 1);
+        SDVariable weights = mask;
+        if (c.pooling() == TransformerConfig.Pooling.CLS) {
+            float[] first = new float[t];
+            first[0] = 1f;
+            weights = mask.mul(sd.constant(Nd4j.create(first, new long[] {1, t}, 'c')));
+        }
+        SDVariable pool = sd.reshape(weights, -1, 1, t);
+        SDVariable count = weights.sum(true, 1);
         return new Masks(add, pool, count);
     }
 
@@ -239,13 +264,14 @@ public final class TextTransformer {
     }
 
     /**
-     * Exit head b on h [B, T, d]: masked mean over the non-padding positions, layer norm of the pooled vector,
-     * linear classifier; logits [B, C]. (Pooling first makes the head's layer norm T times cheaper.)
+     * Exit head b on h [B, T, d]: pooling ({@link TransformerConfig.Pooling}: masked mean, or the {@code [CLS]}
+     * position), layer norm of the pooled vector, linear classifier; logits [B, C]. (Pooling first makes the head's
+     * layer norm T times cheaper.)
      */
     static SDVariable exitLogits(SameDiff sd, TransformerConfig c, Params src, SDVariable h, Masks mk, int b) {
         int d = c.dModel();
         String e = "e" + b + "_";
-        // masked mean as a batched product [B,1,T]·[B,T,d] (a broadcast multiply has a very slow backward pass)
+        // weighted mean as a batched product [B,1,T]·[B,T,d] (a broadcast multiply has a very slow backward pass)
         SDVariable pooled = sd.reshape(sd.mmul(mk.pool(), h), -1, d).div(mk.count()); // [B, d]
         SDVariable n = layerNorm(sd, pooled, src.get(sd, e + "ln_g"), src.get(sd, e + "ln_b"));
         return affine(n, src.get(sd, e + "w"), src.get(sd, e + "b"));

@@ -41,9 +41,11 @@ import org.eennrc.risk.protocol.ProtocolSettings;
  * java -Xmx3g -Dorg.bytedeco.javacpp.maxbytes=3g -Dorg.bytedeco.javacpp.maxphysicalbytes=4g \
  *      -Dorg.eclipse.deeplearning4j.helpers.disable=false -cp ... org.eennrc.models.text.TransformerBench \
  *      [--data-dir DIR] [--out runs/wordnet-transformer] [--epochs 3] [--batch 128] [--lr 3e-3] [--vocab 4000]
- *      [--max-length 32] [--d-model 64] [--heads 4] [--ff 128] [--blocks 6] [--seed 42] [--max-train N]
- *      [--resume] [--skip-train] [--trials 50] [--speedup-eps 0.05,0.01] [--speedup-only]
+ *      [--max-length 32] [--d-model 64] [--heads 4] [--ff 128] [--blocks 6] [--pooling mean|cls]
+ *      [--weight-decay 0] [--exit-weights 1,1,1,1,1,1] [--seed 42] [--max-train N]
+ *      [--resume] [--skip-train] [--trials 50] [--speedup-eps 0.05,0.01] [--speedup-only] [--quick]
  * </pre>
+ * {@code --quick} (for trying settings) skips the bag-of-words baseline and stops after the per-exit test accuracy.
  * {@code --skip-train} evaluates the model already in {@code --out}; {@code --speedup-only} then runs only the
  * speed-up measurement (CRC, prediction consistency, at each ε of {@code --speedup-eps}).
  * <pre>
@@ -62,12 +64,18 @@ public final class TransformerBench {
         TransformerConfig model = new TransformerConfig(intArg(a, "vocab", TransformerConfig.DEFAULT_VOCAB),
                 intArg(a, "max-length", TransformerConfig.DEFAULT_MAX_LENGTH), intArg(a, "d-model", 64),
                 intArg(a, "heads", 4), intArg(a, "ff", 128), intArg(a, "blocks", 6), WordNetGlosses.NUM_CLASSES,
-                intArg(a, "seed", 42));
-        TrainConfig cfg = TrainConfig.builder()
+                intArg(a, "seed", 42),
+                TransformerConfig.Pooling.valueOf(a.getOrDefault("pooling", "mean").toUpperCase(Locale.ROOT)));
+        TrainConfig.Builder tb = TrainConfig.builder();
+        if (a.containsKey("exit-weights")) {
+            tb.exitWeights(Arrays.stream(a.get("exit-weights").split(",")).mapToDouble(Double::parseDouble).toArray());
+        }
+        TrainConfig cfg = tb
                 .epochs(intArg(a, "epochs", 3))
                 .batchSize(intArg(a, "batch", 128))
                 .learningRate(Double.parseDouble(a.getOrDefault("lr", "3e-3")))
                 .warmupFraction(0.03)
+                .weightDecay(Double.parseDouble(a.getOrDefault("weight-decay", "0")))
                 .seed(intArg(a, "seed", 42))
                 .maxTrainImages(intArg(a, "max-train", 0))
                 .stopAfterEpochs(intArg(a, "stop-after", 0))
@@ -113,13 +121,16 @@ public final class TransformerBench {
         }
 
         // ---------------------------------------------------------------- bag-of-words baseline
+        boolean quick = a.containsKey("quick");
         long b0 = System.nanoTime();
-        BagOfWords.Fit bow = TextPipeline.baseline(d, 15, 1);
-        double bowTest = bow.model().accuracy(d.test());
-        System.out.print(bow.log());
-        System.out.printf(Locale.ROOT, "[bench] BASELINE bag-of-words logistic regression: l2=%g epochs=%d "
+        BagOfWords.Fit bow = quick ? null : TextPipeline.baseline(d, 15, 1);
+        double bowTest = quick ? Double.NaN : bow.model().accuracy(d.test());
+        if (!quick) {
+            System.out.print(bow.log());
+            System.out.printf(Locale.ROOT, "[bench] BASELINE bag-of-words logistic regression: l2=%g epochs=%d "
                         + "val_acc=%.4f test_acc=%.4f (%.1f s); majority class test_acc=%.4f%n", bow.l2(), bow.epochs(),
-                bow.validationAccuracy(), bowTest, (System.nanoTime() - b0) / 1e9, majority);
+                    bow.validationAccuracy(), bowTest, (System.nanoTime() - b0) / 1e9, majority);
+        }
 
         // ---------------------------------------------------------------- training
         System.out.printf(Locale.ROOT, "[bench] %s; cumulative MACs per exit (M): %s%n", model,
@@ -165,6 +176,9 @@ public final class TransformerBench {
         System.out.printf(Locale.ROOT, "[bench] RESULT train_texts_per_s=%.1f train_wall_s=%.1f test_acc:%s "
                         + "bow_test_acc=%.4f export_s=%.1f (%.0f texts/s, all exits) npz=%s peak_rss_mib=%.0f%n",
                 textsPerSecond, trainWall, sb, bowTest, exportSecs, test.numSamples() / exportSecs, npz, peakRssMiB());
+        if (quick) {
+            return;
+        }
 
         // ---------------------------------------------------------------- risk control protocol
         ControllerRegistry registry = ControllerRegistry.create();

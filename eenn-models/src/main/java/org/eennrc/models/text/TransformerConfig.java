@@ -5,15 +5,36 @@ import java.util.Properties;
 
 /**
  * Shape of the multi-exit transformer encoder: vocabulary size, fixed sequence length (with {@code [CLS]}),
- * model width, attention heads, feed-forward width, number of blocks (= exits), classes, initialisation seed.
+ * model width, attention heads, feed-forward width, number of blocks (= exits), classes, initialisation seed, and
+ * how an exit head pools the sequence ({@link Pooling}).
  */
 public record TransformerConfig(int vocabSize, int maxLength, int dModel, int heads, int ffDim, int blocks,
-                                int numClasses, long seed) {
+                                int numClasses, long seed, Pooling pooling) {
+
+    /**
+     * What an exit head reads from the hidden states [B, T, d].
+     *
+     * <p>{@code MEAN}: the mean over the non-padding positions. After one block it already sums every token's
+     * (contextualised) embedding, so on a largely lexical task the first exit is nearly as good as the last.
+     * {@code CLS}: the hidden state of the {@code [CLS]} position, as in BERT and in the early-exit BERTs
+     * (DeeBERT, the paper's language models). It only knows what attention has routed to it, one hop per block,
+     * so deeper exits see more of the text.
+     */
+    public enum Pooling { MEAN, CLS }
 
     public static final int DEFAULT_VOCAB = 4000;
     public static final int DEFAULT_MAX_LENGTH = 32;
 
+    /** With mean pooling (the form of models trained before the pooling option existed). */
+    public TransformerConfig(int vocabSize, int maxLength, int dModel, int heads, int ffDim, int blocks,
+                             int numClasses, long seed) {
+        this(vocabSize, maxLength, dModel, heads, ffDim, blocks, numClasses, seed, Pooling.MEAN);
+    }
+
     public TransformerConfig {
+        if (pooling == null) {
+            throw new IllegalArgumentException("pooling is null");
+        }
         if (vocabSize < 4 || maxLength < 2 || dModel < 1 || heads < 1 || ffDim < 1 || blocks < 1 || numClasses < 2) {
             throw new IllegalArgumentException("bad transformer configuration");
         }
@@ -22,9 +43,10 @@ public record TransformerConfig(int vocabSize, int maxLength, int dModel, int he
         }
     }
 
-    /** The default: 6 blocks of width 64, 4 heads, feed-forward 128, length 32, 26 classes. */
+    /** The default: 6 blocks of width 64, 4 heads, feed-forward 128, length 32, 26 classes, mean pooling. */
     public static TransformerConfig defaults(int vocabSize) {
-        return new TransformerConfig(vocabSize, DEFAULT_MAX_LENGTH, 64, 4, 128, 6, WordNetGlosses.NUM_CLASSES, 42);
+        return new TransformerConfig(vocabSize, DEFAULT_MAX_LENGTH, 64, 4, 128, 6, WordNetGlosses.NUM_CLASSES, 42,
+                Pooling.MEAN);
     }
 
     public int numExits() {
@@ -36,7 +58,15 @@ public record TransformerConfig(int vocabSize, int maxLength, int dModel, int he
     }
 
     public TransformerConfig withVocabSize(int v) {
-        return new TransformerConfig(v, maxLength, dModel, heads, ffDim, blocks, numClasses, seed);
+        return new TransformerConfig(v, maxLength, dModel, heads, ffDim, blocks, numClasses, seed, pooling);
+    }
+
+    public TransformerConfig withPooling(Pooling p) {
+        return new TransformerConfig(vocabSize, maxLength, dModel, heads, ffDim, blocks, numClasses, seed, p);
+    }
+
+    public TransformerConfig withSeed(long s) {
+        return new TransformerConfig(vocabSize, maxLength, dModel, heads, ffDim, blocks, numClasses, s, pooling);
     }
 
     /**
@@ -50,7 +80,10 @@ public record TransformerConfig(int vocabSize, int maxLength, int dModel, int he
         return 4 * t * d * d + 2 * t * t * d + 2 * t * d * ffDim;
     }
 
-    /** Multiply-adds of one exit head: masked mean pooling T·d and the classifier d·C. */
+    /**
+     * Multiply-adds of one exit head: pooling T·d (a batched product with the pooling weights [B,1,T]: the mask
+     * for mean pooling, a one-hot row for {@code [CLS]}; the same product either way) and the classifier d·C.
+     */
     public double exitMacs() {
         return (double) maxLength * dModel + (double) dModel * numClasses;
     }
@@ -88,6 +121,7 @@ public record TransformerConfig(int vocabSize, int maxLength, int dModel, int he
         p.setProperty("model.blocks", Integer.toString(blocks));
         p.setProperty("model.numClasses", Integer.toString(numClasses));
         p.setProperty("model.seed", Long.toString(seed));
+        p.setProperty("model.pooling", pooling.name().toLowerCase(Locale.ROOT));
         return p;
     }
 
@@ -96,12 +130,14 @@ public record TransformerConfig(int vocabSize, int maxLength, int dModel, int he
                 Integer.parseInt(p.getProperty("model.maxLength")), Integer.parseInt(p.getProperty("model.dModel")),
                 Integer.parseInt(p.getProperty("model.heads")), Integer.parseInt(p.getProperty("model.ffDim")),
                 Integer.parseInt(p.getProperty("model.blocks")), Integer.parseInt(p.getProperty("model.numClasses")),
-                Long.parseLong(p.getProperty("model.seed")));
+                Long.parseLong(p.getProperty("model.seed")),
+                Pooling.valueOf(p.getProperty("model.pooling", "mean").toUpperCase(Locale.ROOT)));
     }
 
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "Transformer[blocks=%d, d=%d, heads=%d, ff=%d, T=%d, vocab=%d, classes=%d, "
-                + "seed=%d, params=%d]", blocks, dModel, heads, ffDim, maxLength, vocabSize, numClasses, seed, numParams());
+                + "pooling=%s, seed=%d, params=%d]", blocks, dModel, heads, ffDim, maxLength, vocabSize, numClasses,
+                pooling.name().toLowerCase(Locale.ROOT), seed, numParams());
     }
 }

@@ -16,6 +16,8 @@ import org.eennrc.models.train.TrainConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
@@ -42,8 +44,10 @@ class TextTransformerTest {
                 .evalBatchSize(64).progressSeconds(1e9).seed(3).build();
     }
 
-    @Test
-    void paddingTokensDoNotChangeTheOutputs() {
+    @ParameterizedTest
+    @EnumSource(TransformerConfig.Pooling.class)
+    void paddingTokensDoNotChangeTheOutputs(TransformerConfig.Pooling pooling) {
+        TransformerConfig cfg = TextTransformerTest.cfg.withPooling(pooling);
         Map<String, INDArray> params = TextTransformer.initialParameters(cfg);
         BlockModel m = new BlockModel(cfg, params);
         int[] shortOnes = java.util.stream.IntStream.range(0, train.size())
@@ -91,8 +95,10 @@ class TextTransformerTest {
         assertThat(diff).isGreaterThan(1e-3);
     }
 
-    @Test
-    void blockGraphsReproduceTheTrainingGraph() {
+    @ParameterizedTest
+    @EnumSource(TransformerConfig.Pooling.class)
+    void blockGraphsReproduceTheTrainingGraph(TransformerConfig.Pooling pooling) {
+        TransformerConfig cfg = TextTransformerTest.cfg.withPooling(pooling);
         Map<String, INDArray> params = TextTransformer.initialParameters(cfg);
         SameDiff sd = TextTransformer.buildTraining(cfg, params, new Adam(1e-3), null);
         EncodedTexts a = test.head(16);
@@ -110,6 +116,66 @@ class TextTransformerTest {
                     assertThat(p[(i * cfg.blocks() + b) * cfg.numClasses() + c])
                             .isCloseTo(pb[i * cfg.numClasses() + c], org.assertj.core.data.Offset.offset(1e-6f));
                 }
+            }
+        }
+    }
+
+    /** CLS pooling: exit b is softmax(LN(h_b[:, 0, :])·W + b), computed here by hand from the block's output. */
+    @Test
+    void clsPoolingReadsTheFirstPositionOnly() {
+        TransformerConfig c = cfg.withPooling(TransformerConfig.Pooling.CLS);
+        Map<String, INDArray> params = TextTransformer.initialParameters(c);
+        // non-trivial head parameters, so that a wrong row or a missing layer norm shows
+        java.util.Random r = new java.util.Random(5);
+        for (String name : new String[] {"e0_ln_g", "e0_ln_b", "e0_b"}) {
+            INDArray x = params.get(name);
+            for (long i = 0; i < x.length(); i++) {
+                x.putScalar(i, 0.5 + r.nextGaussian());
+            }
+        }
+        BlockModel m = new BlockModel(c, params);
+        EncodedTexts a = test.head(8);
+        Map<String, INDArray> o = m.runBlock(0, a.idsBatch(null, 0, a.size()), a.maskBatch(null, 0, a.size()),
+                true, true);
+        float[] h = o.get(TextTransformer.hiddenName(0)).dup('c').data().asFloat(); // [B, T, d]
+        float[] probs = o.get(TextTransformer.probsName(0)).dup('c').data().asFloat();
+        int d = c.dModel();
+        int t = c.maxLength();
+        int classes = c.numClasses();
+        float[] g = params.get("e0_ln_g").dup('c').data().asFloat();
+        float[] beta = params.get("e0_ln_b").dup('c').data().asFloat();
+        float[] w = params.get("e0_w").dup('c').data().asFloat(); // [d, C]
+        float[] bias = params.get("e0_b").dup('c').data().asFloat();
+        for (int i = 0; i < a.size(); i++) {
+            double mu = 0;
+            for (int k = 0; k < d; k++) {
+                mu += h[i * t * d + k];
+            }
+            mu /= d;
+            double var = 0;
+            for (int k = 0; k < d; k++) {
+                double x = h[i * t * d + k] - mu;
+                var += x * x;
+            }
+            var /= d;
+            double[] z = new double[classes];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int cl = 0; cl < classes; cl++) {
+                double s = bias[cl];
+                for (int k = 0; k < d; k++) {
+                    double n = (h[i * t * d + k] - mu) / Math.sqrt(var + TextTransformer.LN_EPS) * g[k] + beta[k];
+                    s += n * w[k * classes + cl];
+                }
+                z[cl] = s;
+                max = Math.max(max, s);
+            }
+            double sum = 0;
+            for (int cl = 0; cl < classes; cl++) {
+                z[cl] = Math.exp(z[cl] - max);
+                sum += z[cl];
+            }
+            for (int cl = 0; cl < classes; cl++) {
+                assertThat((double) probs[i * classes + cl]).isCloseTo(z[cl] / sum, org.assertj.core.data.Offset.offset(2e-4));
             }
         }
     }

@@ -164,6 +164,8 @@ public final class ExperimentConfig {
         public Integer heads;
         public Integer ffDim;
         public Integer maxLength;
+        /** {@code mean} (masked mean of the positions) or {@code cls} (the [CLS] position). */
+        public String pooling;
     }
 
     /** Training settings of a model experiment. Unset keys keep the trainer's defaults. */

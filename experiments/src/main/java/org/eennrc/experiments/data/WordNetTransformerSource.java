@@ -54,7 +54,16 @@ public final class WordNetTransformerSource implements OutputsSource {
                 m.ffDim != null ? m.ffDim : d.ffDim(),
                 m.layers != null ? m.layers : d.blocks(),
                 d.numClasses(),
-                m.seed != null ? m.seed : d.seed());
+                m.seed != null ? m.seed : d.seed(),
+                m.pooling != null ? pooling(m.pooling) : d.pooling());
+    }
+
+    private static TransformerConfig.Pooling pooling(String name) {
+        try {
+            return TransformerConfig.Pooling.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("pooling must be mean or cls, got '" + name + "'", e);
+        }
     }
 
     static String hashText(TransformerConfig m, TrainConfig t, long splitSeed) {
