@@ -6,6 +6,7 @@ import java.util.Random;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -147,9 +148,14 @@ public final class TextTransformer {
             h = block(sd, c, src, h, mk, b);
             SDVariable logits = exitLogits(sd, c, src, h, mk, b);
             sd.nn.softmax(probsName(b), logits, 1);
-            SDVariable l = sd.loss.softmaxCrossEntropy("loss" + b, labels, logits, null);
+            // The weight goes into the loss op: M2.1's loss ops ignore the gradient that flows into them (their
+            // backward pass assumes they are the root), so l.mul(w) would scale the loss value but not its gradient.
             double w = weights == null ? 1.0 : weights[b];
-            SDVariable wl = w == 1.0 ? l : l.mul(w);
+            SDVariable wl = w == 1.0
+                    ? sd.loss.softmaxCrossEntropy("loss" + b, labels, logits, null)
+                    : sd.loss.softmaxCrossEntropy("loss" + b, labels, logits,
+                            sd.constant("w" + b, Nd4j.scalar(DataType.FLOAT, (float) w)),
+                            LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0); // Σ_i w·l_i / B = w · mean
             total = total == null ? wl : total.add(wl);
         }
         total.rename(LOSS);

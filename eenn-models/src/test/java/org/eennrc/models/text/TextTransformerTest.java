@@ -120,6 +120,32 @@ class TextTransformerTest {
         }
     }
 
+    /** The exit weights reach the gradient: with weights (1, 0, 0) one Adam step leaves the heads of exits 2, 3 as they were. */
+    @Test
+    void exitWeightsReachTheGradient() {
+        Map<String, INDArray> params = TextTransformer.initialParameters(cfg);
+        Map<String, INDArray> before = new HashMap<>();
+        params.forEach((k, v) -> before.put(k, v.dup()));
+        SameDiff sd = TextTransformer.buildTraining(cfg, params, new Adam(1e-2), new double[] {1, 0, 0});
+        EncodedTexts a = train.head(32);
+        Map<String, INDArray> l = sd.output(Map.of(TextTransformer.IDS, a.idsBatch(null, 0, a.size()),
+                TextTransformer.MASK, a.maskBatch(null, 0, a.size()), TextTransformer.LABELS,
+                a.labelsBatch(null, 0, a.size())), TextTransformer.LOSS, "loss0", "loss1");
+        assertThat(l.get("loss1").getDouble(0)).isEqualTo(0.0);
+        assertThat(l.get(TextTransformer.LOSS).getDouble(0)).isCloseTo(l.get("loss0").getDouble(0),
+                org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(l.get("loss0").getDouble(0)).isGreaterThan(1.0); // about ln 26 at the start
+        sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(
+                new INDArray[] {a.idsBatch(null, 0, a.size()), a.maskBatch(null, 0, a.size())},
+                new INDArray[] {a.labelsBatch(null, 0, a.size())}));
+        Map<String, INDArray> after = TextTransformer.parameters(sd);
+        assertThat(after.get("e0_w").sub(before.get("e0_w")).amaxNumber().doubleValue()).isGreaterThan(1e-4);
+        assertThat(after.get("b0_w1").sub(before.get("b0_w1")).amaxNumber().doubleValue()).isGreaterThan(1e-4);
+        for (String p : new String[] {"e1_w", "e1_b", "e2_w", "e2_b", "b1_w1", "b2_w2"}) {
+            assertThat(after.get(p).sub(before.get(p)).amaxNumber().doubleValue()).as(p).isEqualTo(0.0);
+        }
+    }
+
     /** CLS pooling: exit b is softmax(LN(h_b[:, 0, :])·W + b), computed here by hand from the block's output. */
     @Test
     void clsPoolingReadsTheFirstPositionOnly() {
