@@ -48,4 +48,27 @@ final class Args {
     static int[] ints(String s) {
         return java.util.Arrays.stream(s.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
     }
+
+    /**
+     * The ResNet of the architecture flags ({@code --widths}, {@code --blocks}, {@code --strides}, {@code --stem},
+     * {@code --stem-stride}, {@code --head-hidden}, {@code --seed}); unset flags keep the defaults.
+     */
+    org.eennrc.models.MultiExitResNetConfig resnetConfig() {
+        org.eennrc.models.MultiExitResNetConfig d = org.eennrc.models.MultiExitResNetConfig.defaults();
+        org.eennrc.models.MultiExitResNetConfig.Builder mb = d.toBuilder();
+        if (has("widths")) {
+            mb.widths(ints(get("widths", "")));
+        }
+        if (has("blocks")) {
+            mb.blocks(ints(get("blocks", "")));
+        }
+        if (has("strides")) {
+            mb.strides(ints(get("strides", "")));
+        }
+        mb.stemWidth(getInt("stem", d.stemWidth()));
+        mb.stemStride(getInt("stem-stride", d.stemStride()));
+        mb.headHidden(getInt("head-hidden", 0));
+        mb.seed(getInt("seed", 42));
+        return mb.build();
+    }
 }

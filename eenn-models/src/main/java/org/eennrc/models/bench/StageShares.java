@@ -48,20 +48,7 @@ public final class StageShares {
             config = m.config();
             full = m.graph();
         } else {
-            MultiExitResNetConfig.Builder mb = MultiExitResNetConfig.defaults().toBuilder();
-            if (a.has("widths")) {
-                mb.widths(Args.ints(a.get("widths", "")));
-            }
-            if (a.has("blocks")) {
-                mb.blocks(Args.ints(a.get("blocks", "")));
-            }
-            if (a.has("strides")) {
-                mb.strides(Args.ints(a.get("strides", "")));
-            }
-            mb.stemWidth(a.getInt("stem", MultiExitResNetConfig.defaults().stemWidth()));
-            mb.stemStride(a.getInt("stem-stride", MultiExitResNetConfig.defaults().stemStride()));
-            mb.headHidden(a.getInt("head-hidden", 0));
-            config = mb.build();
+            config = a.resnetConfig();
             full = MultiExitResNet.build(config);
         }
         System.out.println("[shares] " + config + (fold ? " (batch norm folded)" : "") + ", batch " + batch);

@@ -32,21 +32,7 @@ public final class TrainBench {
         Dl4jRuntime.init();
         long t0 = System.nanoTime();
         Args a = new Args(argv);
-        MultiExitResNetConfig.Builder mb = MultiExitResNetConfig.defaults().toBuilder();
-        if (a.has("widths")) {
-            mb.widths(Args.ints(a.get("widths", "")));
-        }
-        if (a.has("blocks")) {
-            mb.blocks(Args.ints(a.get("blocks", "")));
-        }
-        if (a.has("strides")) {
-            mb.strides(Args.ints(a.get("strides", "")));
-        }
-        mb.stemWidth(a.getInt("stem", MultiExitResNetConfig.defaults().stemWidth()));
-        mb.stemStride(a.getInt("stem-stride", MultiExitResNetConfig.defaults().stemStride()));
-        mb.headHidden(a.getInt("head-hidden", 0));
-        mb.seed(a.getInt("seed", 42));
-        MultiExitResNetConfig model = mb.build();
+        MultiExitResNetConfig model = a.resnetConfig();
         TrainConfig d = TrainConfig.defaults();
         TrainConfig cfg = d.toBuilder()
                 .epochs(a.getInt("epochs", d.epochs()))
