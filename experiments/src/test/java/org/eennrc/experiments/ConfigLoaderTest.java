@@ -135,4 +135,17 @@ class ConfigLoaderTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void transformerPoolingComesFromTheConfigAndABadNameIsNamed() {
+        ExperimentConfig.ModelConfig m = new ExperimentConfig.ModelConfig();
+        assertThat(org.eennrc.experiments.data.WordNetTransformerSource.modelConfig(m).pooling())
+                .isEqualTo(org.eennrc.models.text.TransformerConfig.Pooling.MEAN);
+        m.pooling = "CLS";
+        assertThat(org.eennrc.experiments.data.WordNetTransformerSource.modelConfig(m).pooling())
+                .isEqualTo(org.eennrc.models.text.TransformerConfig.Pooling.CLS);
+        m.pooling = "max";
+        assertThatThrownBy(() -> org.eennrc.experiments.data.WordNetTransformerSource.modelConfig(m))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pooling must be mean or cls, got 'max'");
+    }
 }
