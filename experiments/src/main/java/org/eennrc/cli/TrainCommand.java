@@ -106,7 +106,7 @@ public final class TrainCommand implements Callable<Integer> {
             TransformerConfig d = TransformerConfig.defaults(TransformerConfig.DEFAULT_VOCAB);
             TransformerConfig tc = seed == null ? d : d.withSeed(seed);
             TextTrainer.Result r = ModelOptions.modelCall(() ->
-                    TextPipeline.train(dataDir, out, tc, cfg, resume, ProgressListener.printing(progress)));
+                    TextPipeline.train(dataDir, out, tc, cfg, resume, TextTrainer.printing(progress)));
             o.put("model", "transformer");
             o.put("model_dir", r.outDir().toString());
             o.put("epochs_completed", r.completedEpochs());

@@ -154,20 +154,9 @@ public final class FashionMnist {
         return p;
     }
 
-    /** Fisher-Yates permutation of 0..n-1 from a seeded {@link Random}. */
+    /** {@link org.eennrc.models.train.Permutation#of} with {@code new Random(seed)}. */
     public static int[] permutation(int n, long seed) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        Random r = new Random(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return org.eennrc.models.train.Permutation.of(n, new Random(seed));
     }
 
     public Path dir() {

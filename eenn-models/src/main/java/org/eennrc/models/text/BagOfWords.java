@@ -95,7 +95,7 @@ public final class BagOfWords {
         int[] touchedList = new int[vocab];
         double[] p = new double[classes];
         for (int e = 0; e < epochs; e++) {
-            int[] order = TextTrainer.permutation(n, new Random(seed * 7919 + e));
+            int[] order = org.eennrc.models.train.Permutation.of(n, new Random(seed * 7919 + e));
             for (int from = 0; from < n; from += batch) {
                 int to = Math.min(n, from + batch);
                 double lr = lr0 * (1.0 - (double) step / totalSteps);

@@ -34,7 +34,7 @@ public record EncodedTexts(int[][] ids, int[] labels, int numClasses) {
         if (n >= size()) {
             return this;
         }
-        int[] perm = TextTrainer.permutation(size(), new java.util.Random(seed));
+        int[] perm = org.eennrc.models.train.Permutation.of(size(), new java.util.Random(seed));
         int[] idx = java.util.Arrays.copyOf(perm, n);
         java.util.Arrays.sort(idx);
         return subset(idx);

@@ -15,6 +15,7 @@ import java.util.Random;
 
 import org.eennrc.models.Dl4jRuntime;
 import org.eennrc.models.ModelIO;
+import org.eennrc.models.train.Permutation;
 import org.eennrc.models.train.ProgressListener;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.models.train.TrainingHistory;
@@ -123,7 +124,7 @@ public final class TextTrainer {
         double trainSecondsTotal = 0;
         long trainTextsTotal = 0;
         for (int epoch = startEpoch; epoch < lastEpoch; epoch++) {
-            int[] order = permutation(n, new Random(cfg.seed() * 1_000_003L + epoch));
+            int[] order = Permutation.of(n, new Random(cfg.seed() * 1_000_003L + epoch));
             long t0 = System.nanoTime();
             long lastReport = t0;
             double lossSum = 0;
@@ -244,48 +245,8 @@ public final class TextTrainer {
         }
     }
 
-    static int[] permutation(int n, Random r) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
-
-    /** Like the ResNet trainer's printer, in texts/s. */
+    /** The shared progress printer ({@link ProgressListener#printing(java.io.PrintStream, String)}), in texts/s. */
     public static ProgressListener printing(java.io.PrintStream out) {
-        return new ProgressListener() {
-            @Override
-            public void onStart(String message) {
-                out.println(message);
-                out.flush();
-            }
-
-            @Override
-            public void onProgress(Progress p) {
-                out.printf(Locale.ROOT, "epoch %d/%d  %5.1f%%  iter %d  loss %.4f  lr %.2e  %.0f texts/s  ETA %s%n",
-                        p.epoch(), p.epochs(), 100.0 * p.imagesDone() / p.imagesPerEpoch(), p.iteration(), p.loss(),
-                        p.learningRate(), p.imagesPerSecond(), ProgressListener.formatSeconds(p.etaSeconds()));
-                out.flush();
-            }
-
-            @Override
-            public void onEpoch(EpochSummary e) {
-                StringBuilder sb = new StringBuilder();
-                for (int i = 0; i < e.validationAccuracy().length; i++) {
-                    sb.append(String.format(Locale.ROOT, " exit%d=%.4f", i + 1, e.validationAccuracy()[i]));
-                }
-                out.printf(Locale.ROOT, "epoch %d/%d done: loss %.4f, %.0f texts/s, train %.1fs, val %.1fs, val acc:%s"
-                                + "  -> %s%n", e.epoch(), e.epochs(), e.meanLoss(), e.imagesPerSecond(),
-                        e.trainSeconds(), e.validationSeconds(), sb, e.checkpoint());
-                out.flush();
-            }
-        };
+        return ProgressListener.printing(out, "texts");
     }
 }

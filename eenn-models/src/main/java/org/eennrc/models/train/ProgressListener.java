@@ -27,8 +27,16 @@ public interface ProgressListener {
     ProgressListener SILENT = new ProgressListener() {
     };
 
-    /** Prints one line per progress report and per epoch. */
+    /** Prints one line per progress report and per epoch, throughput in images/s. */
     static ProgressListener printing(PrintStream out) {
+        return printing(out, "img");
+    }
+
+    /**
+     * Prints one line per progress report and per epoch; {@code unit} names what is counted ("img" for the ResNet
+     * trainer, "texts" for the transformer's), as in "195 texts/s".
+     */
+    static ProgressListener printing(PrintStream out, String unit) {
         return new ProgressListener() {
             @Override
             public void onStart(String message) {
@@ -38,9 +46,9 @@ public interface ProgressListener {
 
             @Override
             public void onProgress(Progress p) {
-                out.printf(Locale.ROOT, "epoch %d/%d  %5.1f%%  iter %d  loss %.4f  lr %.2e  %.0f img/s  ETA %s%n",
+                out.printf(Locale.ROOT, "epoch %d/%d  %5.1f%%  iter %d  loss %.4f  lr %.2e  %.0f %s/s  ETA %s%n",
                         p.epoch(), p.epochs(), 100.0 * p.imagesDone() / p.imagesPerEpoch(), p.iteration(), p.loss(),
-                        p.learningRate(), p.imagesPerSecond(), formatSeconds(p.etaSeconds()));
+                        p.learningRate(), p.imagesPerSecond(), unit, formatSeconds(p.etaSeconds()));
                 out.flush();
             }
 
@@ -50,8 +58,8 @@ public interface ProgressListener {
                 for (int i = 0; i < e.validationAccuracy().length; i++) {
                     sb.append(String.format(Locale.ROOT, " exit%d=%.4f", i + 1, e.validationAccuracy()[i]));
                 }
-                out.printf(Locale.ROOT, "epoch %d/%d done: loss %.4f, %.0f img/s, train %.1fs, val %.1fs, val acc:%s  -> %s%n",
-                        e.epoch(), e.epochs(), e.meanLoss(), e.imagesPerSecond(), e.trainSeconds(),
+                out.printf(Locale.ROOT, "epoch %d/%d done: loss %.4f, %.0f %s/s, train %.1fs, val %.1fs, val acc:%s  -> %s%n",
+                        e.epoch(), e.epochs(), e.meanLoss(), e.imagesPerSecond(), unit, e.trainSeconds(),
                         e.validationSeconds(), sb, e.checkpoint());
                 out.flush();
             }

@@ -123,7 +123,7 @@ public final class Trainer {
         for (int epoch = startEpoch; epoch < lastEpoch; epoch++) {
             Random rng = new Random(cfg.seed() * 1_000_003L + epoch);
             Nd4j.getRandom().setSeed(cfg.seed() + epoch);
-            int[] order = permutation(n, rng);
+            int[] order = Permutation.of(n, rng);
             boolean[] flips = null;
             if (cfg.augmentFlip()) {
                 flips = new boolean[n];
@@ -186,20 +186,6 @@ public final class Trainer {
         double wall = (System.nanoTime() - wallStart) / 1e9;
         return new TrainResult(model, cfg, g, history, lastEpoch, finished, wall,
                 trainSecondsTotal > 0 ? trainImagesTotal / trainSecondsTotal : 0, outDir);
-    }
-
-    static int[] permutation(int n, Random r) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     /** A checkpoint on disk: model with updater state plus trainer state. */

@@ -122,7 +122,7 @@ public final class WordNetTransformerSource implements OutputsSource {
             if (resume) log.info("resuming from the last checkpoint in " + dir.resolve(TextTrainer.CHECKPOINT_DIR));
             long t0 = System.nanoTime();
             PrintStream err = System.err;
-            TextPipeline.train(data.dir, dir, model, train, resume, ProgressListener.printing(err));
+            TextPipeline.train(data.dir, dir, model, train, resume, TextTrainer.printing(err));
             provenance.put("trained", true);
             provenance.put("train_seconds", (System.nanoTime() - t0) / 1e9);
             Files.deleteIfExists(npz);
