@@ -3,11 +3,11 @@ package org.eennrc.models.bench;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Minimal {@code --key value} / {@code --flag} parsing for the bench entry points (no CLI library). */
-final class Args {
+/** Minimal {@code --key value} / {@code --key=value} / {@code --flag} parsing for the bench entry points (no CLI library). */
+public final class Args {
     private final Map<String, String> values = new HashMap<>();
 
-    Args(String[] args) {
+    public Args(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("--")) {
@@ -25,23 +25,23 @@ final class Args {
         }
     }
 
-    String get(String k, String def) {
+    public String get(String k, String def) {
         return values.getOrDefault(k, def);
     }
 
-    int getInt(String k, int def) {
+    public int getInt(String k, int def) {
         return values.containsKey(k) ? Integer.parseInt(values.get(k)) : def;
     }
 
-    double getDouble(String k, double def) {
+    public double getDouble(String k, double def) {
         return values.containsKey(k) ? Double.parseDouble(values.get(k)) : def;
     }
 
-    boolean flag(String k) {
+    public boolean flag(String k) {
         return Boolean.parseBoolean(values.getOrDefault(k, "false"));
     }
 
-    boolean has(String k) {
+    public boolean has(String k) {
         return values.containsKey(k);
     }
 

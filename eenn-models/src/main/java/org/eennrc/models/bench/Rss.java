@@ -5,12 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Resident-set size of this process from /proc (Linux); -1 elsewhere. */
-final class Rss {
+public final class Rss {
     private Rss() {
     }
 
     /** Peak RSS (VmHWM) in MiB. */
-    static double peakMiB() {
+    public static double peakMiB() {
         return field("VmHWM:");
     }
 

@@ -5,10 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import org.eennrc.core.ConfidenceMeasure;
 import org.eennrc.core.ConfidenceMeasures;
@@ -18,6 +16,8 @@ import org.eennrc.core.LossMatrixBuilder;
 import org.eennrc.core.Risk;
 import org.eennrc.core.Risks;
 import org.eennrc.models.Dl4jRuntime;
+import org.eennrc.models.bench.Args;
+import org.eennrc.models.bench.Rss;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.risk.CalibrationResult;
 import org.eennrc.risk.LambdaGrid;
@@ -58,38 +58,38 @@ public final class TransformerBench {
     public static void main(String[] argv) throws IOException {
         Dl4jRuntime.init();
         long t0 = System.nanoTime();
-        Map<String, String> a = parse(argv);
-        Path out = Path.of(a.getOrDefault("out", "runs/wordnet-transformer"));
-        Path dataDir = a.containsKey("data-dir") ? Path.of(a.get("data-dir")) : null;
-        TransformerConfig model = new TransformerConfig(intArg(a, "vocab", TransformerConfig.DEFAULT_VOCAB),
-                intArg(a, "max-length", TransformerConfig.DEFAULT_MAX_LENGTH), intArg(a, "d-model", 64),
-                intArg(a, "heads", 4), intArg(a, "ff", 128), intArg(a, "blocks", 6), WordNetGlosses.NUM_CLASSES,
-                intArg(a, "seed", 42),
-                TransformerConfig.Pooling.valueOf(a.getOrDefault("pooling", "mean").toUpperCase(Locale.ROOT)));
+        Args a = new Args(argv);
+        Path out = Path.of(a.get("out", "runs/wordnet-transformer"));
+        Path dataDir = a.has("data-dir") ? Path.of(a.get("data-dir", null)) : null;
+        TransformerConfig model = new TransformerConfig(a.getInt("vocab", TransformerConfig.DEFAULT_VOCAB),
+                a.getInt("max-length", TransformerConfig.DEFAULT_MAX_LENGTH), a.getInt("d-model", 64),
+                a.getInt("heads", 4), a.getInt("ff", 128), a.getInt("blocks", 6), WordNetGlosses.NUM_CLASSES,
+                a.getInt("seed", 42),
+                TransformerConfig.Pooling.valueOf(a.get("pooling", "mean").toUpperCase(Locale.ROOT)));
         TrainConfig.Builder tb = TrainConfig.builder();
-        if (a.containsKey("exit-weights")) {
-            tb.exitWeights(Arrays.stream(a.get("exit-weights").split(",")).mapToDouble(Double::parseDouble).toArray());
+        if (a.has("exit-weights")) {
+            tb.exitWeights(Arrays.stream(a.get("exit-weights", null).split(",")).mapToDouble(Double::parseDouble).toArray());
         }
         TrainConfig cfg = tb
-                .epochs(intArg(a, "epochs", 3))
-                .batchSize(intArg(a, "batch", 128))
-                .learningRate(Double.parseDouble(a.getOrDefault("lr", "3e-3")))
+                .epochs(a.getInt("epochs", 3))
+                .batchSize(a.getInt("batch", 128))
+                .learningRate(a.getDouble("lr", 3e-3))
                 .warmupFraction(0.03)
-                .weightDecay(Double.parseDouble(a.getOrDefault("weight-decay", "0")))
-                .seed(intArg(a, "seed", 42))
-                .maxTrainImages(intArg(a, "max-train", 0))
-                .stopAfterEpochs(intArg(a, "stop-after", 0))
+                .weightDecay(a.getDouble("weight-decay", 0))
+                .seed(a.getInt("seed", 42))
+                .maxTrainImages(a.getInt("max-train", 0))
+                .stopAfterEpochs(a.getInt("stop-after", 0))
                 .evalBatchSize(256)
                 .progressSeconds(30)
                 .build();
-        int trials = intArg(a, "trials", 50);
-        boolean resume = a.containsKey("resume");
+        int trials = a.getInt("trials", 50);
+        boolean resume = a.has("resume");
         Files.createDirectories(out);
         System.out.println("[bench] " + Dl4jRuntime.describe());
 
         // ---------------------------------------------------------------- data and tokenizer
         Path vocab = out.resolve(TextTrainer.VOCAB_FILE);
-        boolean reuseVocab = (resume || a.containsKey("skip-train") || a.containsKey("speedup-only"))
+        boolean reuseVocab = (resume || a.has("skip-train") || a.has("speedup-only"))
                 && Files.isRegularFile(vocab);
         TextPipeline.Data d = TextPipeline.prepare(dataDir, reuseVocab ? WordPieceTokenizer.load(vocab) : null,
                 model.vocabSize(), model.maxLength(), WordNetGlosses.DEFAULT_SPLIT_SEED);
@@ -107,8 +107,8 @@ public final class TransformerBench {
         }
         double majority = Arrays.stream(classCounts).max().orElse(0) / (double) d.test().size();
 
-        boolean speedupOnly = a.containsKey("speedup-only");
-        double[] speedupEps = Arrays.stream(a.getOrDefault("speedup-eps", "0.05,0.01").split(","))
+        boolean speedupOnly = a.has("speedup-only");
+        double[] speedupEps = Arrays.stream(a.get("speedup-eps", "0.05,0.01").split(","))
                 .mapToDouble(Double::parseDouble).toArray();
         if (speedupOnly) {
             BlockModel sm = TextTrainer.load(out).blockModel();
@@ -121,7 +121,7 @@ public final class TransformerBench {
         }
 
         // ---------------------------------------------------------------- bag-of-words baseline
-        boolean quick = a.containsKey("quick");
+        boolean quick = a.has("quick");
         long b0 = System.nanoTime();
         BagOfWords.Fit bow = quick ? null : TextPipeline.baseline(d, 15, 1);
         double bowTest = quick ? Double.NaN : bow.model().accuracy(d.test());
@@ -138,7 +138,7 @@ public final class TransformerBench {
         TextTrainer.Trained trained;
         double trainWall = 0;
         double textsPerSecond = 0;
-        if (a.containsKey("skip-train")) {
+        if (a.has("skip-train")) {
             trained = TextTrainer.load(out);
         } else {
             long tr0 = System.nanoTime();
@@ -175,7 +175,7 @@ public final class TransformerBench {
         }
         System.out.printf(Locale.ROOT, "[bench] RESULT train_texts_per_s=%.1f train_wall_s=%.1f test_acc:%s "
                         + "bow_test_acc=%.4f export_s=%.1f (%.0f texts/s, all exits) npz=%s peak_rss_mib=%.0f%n",
-                textsPerSecond, trainWall, sb, bowTest, exportSecs, test.numSamples() / exportSecs, npz, peakRssMiB());
+                textsPerSecond, trainWall, sb, bowTest, exportSecs, test.numSamples() / exportSecs, npz, Rss.peakMiB());
         if (quick) {
             return;
         }
@@ -219,7 +219,7 @@ public final class TransformerBench {
             speedup(m, d.test(), test, registry.get("crc"), grid, measure, e, out);
         }
         System.out.printf(Locale.ROOT, "[bench] total_wall_s=%.1f peak_rss_mib=%.0f%n", (System.nanoTime() - t0) / 1e9,
-                peakRssMiB());
+                Rss.peakMiB());
     }
 
     private static boolean isReported(double eps) {
@@ -289,43 +289,5 @@ public final class TransformerBench {
         System.out.print(lines);
         Files.writeString(out.resolve("speedup.txt"), lines, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
-    }
-
-    static double peakRssMiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) / 1024.0;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
-    }
-
-    static int intArg(Map<String, String> a, String k, int def) {
-        return a.containsKey(k) ? Integer.parseInt(a.get(k)) : def;
-    }
-
-    /** {@code --key value}, {@code --key=value} and {@code --flag}. */
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> m = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String s = args[i];
-            if (!s.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + s);
-            }
-            String k = s.substring(2);
-            int eq = k.indexOf('=');
-            if (eq >= 0) {
-                m.put(k.substring(0, eq), k.substring(eq + 1));
-            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                m.put(k, args[++i]);
-            } else {
-                m.put(k, "true");
-            }
-        }
-        return m;
     }
 }
