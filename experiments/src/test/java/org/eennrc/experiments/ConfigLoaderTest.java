@@ -148,4 +148,26 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> org.eennrc.experiments.data.WordNetTransformerSource.modelConfig(m))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pooling must be mean or cls, got 'max'");
     }
+
+    @Test
+    void exitTrainingComesFromTheConfigAndABadNameIsNamed() {
+        ExperimentConfig w = ConfigLoader.parse("""
+                name: t
+                model: {type: multi-exit-transformer}
+                training: {exit_training: detached, epochs: 1}
+                data: {type: wordnet}
+                """, "t.yaml", false);
+        org.eennrc.models.train.TrainConfig t =
+                org.eennrc.experiments.data.FashionMnistResnetSource.trainConfigBuilder(w.training).build();
+        assertThat(t.exitTraining()).isEqualTo(org.eennrc.models.train.TrainConfig.ExitTraining.DETACHED);
+        // the cache key sees it, and a jointly trained model's key is what it was before the option existed
+        assertThat(t.toProperties().getProperty("train.exitTraining")).isEqualTo("DETACHED");
+        assertThat(org.eennrc.models.train.TrainConfig.defaults().toProperties()).doesNotContainKey("train.exitTraining");
+        assertThat(org.eennrc.models.train.TrainConfig.fromProperties(t.toProperties()).exitTraining())
+                .isEqualTo(org.eennrc.models.train.TrainConfig.ExitTraining.DETACHED);
+        w.training.exitTraining = "frozen";
+        assertThatThrownBy(() -> org.eennrc.experiments.data.FashionMnistResnetSource.trainConfigBuilder(w.training))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exit_training must be joint or detached, got 'frozen'");
+    }
 }

@@ -108,7 +108,7 @@ public final class TextTrainer {
                         + " (iteration " + iteration + ")");
             } else {
                 sd = TextTransformer.buildTraining(model, TextTransformer.initialParameters(model),
-                        cfg.updater(totalIters), cfg.exitWeights(), cfg.weightDecay());
+                        cfg.updater(totalIters), cfg.exitWeights(), cfg.weightDecay(), cfg.exitTraining());
                 startEpoch = 0;
             }
         } catch (IOException e) {

@@ -4,12 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
+import org.eennrc.models.train.TrainConfig;
 import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 
@@ -115,16 +117,19 @@ public final class TextTransformer {
      */
     public static SameDiff buildTraining(TransformerConfig c, Map<String, INDArray> params, IUpdater updater,
                                          double[] weights) {
-        return buildTraining(c, params, updater, weights, 0.0);
+        return buildTraining(c, params, updater, weights, 0.0, TrainConfig.ExitTraining.JOINT);
     }
 
     /**
      * As {@link #buildTraining(TransformerConfig, Map, IUpdater, double[])}, with decoupled weight decay
      * (SameDiff's {@code WeightDecay} with the learning rate applied, like the ResNet trainer's) on every parameter
-     * when {@code weightDecay > 0}.
+     * when {@code weightDecay > 0}, and a choice of how the exits train the backbone: with
+     * {@link TrainConfig.ExitTraining#DETACHED} the heads of exits 1..L-1 read the hidden state through a
+     * stop-gradient, so only the last exit's loss reaches the blocks and the embeddings (each head still learns
+     * from its own loss).
      */
     public static SameDiff buildTraining(TransformerConfig c, Map<String, INDArray> params, IUpdater updater,
-                                         double[] weights, double weightDecay) {
+                                         double[] weights, double weightDecay, TrainConfig.ExitTraining exits) {
         SameDiff sd = SameDiff.create();
         Params src = (s, name, shape) -> {
             INDArray a = params.get(name);
@@ -146,7 +151,9 @@ public final class TextTransformer {
         SDVariable total = null;
         for (int b = 0; b < c.blocks(); b++) {
             h = block(sd, c, src, h, mk, b);
-            SDVariable logits = exitLogits(sd, c, src, h, mk, b);
+            boolean detach = exits == TrainConfig.ExitTraining.DETACHED && b < c.blocks() - 1;
+            SDVariable headIn = detach ? new StopGradient(sd, h).outputVariable() : h;
+            SDVariable logits = exitLogits(sd, c, src, headIn, mk, b);
             sd.nn.softmax(probsName(b), logits, 1);
             // The weight goes into the loss op: M2.1's loss ops ignore the gradient that flows into them (their
             // backward pass assumes they are the root), so l.mul(w) would scale the loss value but not its gradient.

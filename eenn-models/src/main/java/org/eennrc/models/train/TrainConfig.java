@@ -24,6 +24,14 @@ public final class TrainConfig {
     /** Learning-rate schedules. COSINE: linear warm-up then cosine to 0; STEP: x0.1 at 50 % and 75 %. */
     public enum Schedule { CONSTANT, COSINE, STEP }
 
+    /**
+     * How the exit losses reach the backbone. JOINT: every exit's loss trains the blocks below it (the sum of
+     * SPEC's per-exit losses). DETACHED: the gradient of exits 1..L-1 stops at the head's input, so the backbone is
+     * trained by the last exit alone and the earlier heads learn to read the features it makes (DeeBERT's two-stage
+     * recipe in one run). The transformer supports both; the ResNet trainer only JOINT.
+     */
+    public enum ExitTraining { JOINT, DETACHED }
+
     private final int epochs;
     private final int batchSize;
     private final Optimizer optimizer;
@@ -33,6 +41,7 @@ public final class TrainConfig {
     private final double warmupFraction;
     private final double weightDecay;
     private final double[] exitWeights;
+    private final ExitTraining exitTraining;
     private final boolean augmentFlip;
     private final long seed;
     private final int validationSize;
@@ -52,6 +61,7 @@ public final class TrainConfig {
         warmupFraction = b.warmupFraction;
         weightDecay = b.weightDecay;
         exitWeights = b.exitWeights == null ? null : b.exitWeights.clone();
+        exitTraining = java.util.Objects.requireNonNull(b.exitTraining, "exitTraining");
         augmentFlip = b.augmentFlip;
         seed = b.seed;
         validationSize = b.validationSize;
@@ -76,7 +86,7 @@ public final class TrainConfig {
     public Builder toBuilder() {
         return builder().epochs(epochs).batchSize(batchSize).optimizer(optimizer).learningRate(learningRate)
                 .momentum(momentum).schedule(schedule).warmupFraction(warmupFraction).weightDecay(weightDecay)
-                .exitWeights(exitWeights).augmentFlip(augmentFlip).seed(seed).validationSize(validationSize)
+                .exitWeights(exitWeights).exitTraining(exitTraining).augmentFlip(augmentFlip).seed(seed).validationSize(validationSize)
                 .splitSeed(splitSeed).maxTrainImages(maxTrainImages).evalBatchSize(evalBatchSize)
                 .stopAfterEpochs(stopAfterEpochs).progressSeconds(progressSeconds);
     }
@@ -167,6 +177,10 @@ public final class TrainConfig {
         return exitWeights == null ? null : exitWeights.clone();
     }
 
+    public ExitTraining exitTraining() {
+        return exitTraining;
+    }
+
     public boolean augmentFlip() {
         return augmentFlip;
     }
@@ -212,6 +226,10 @@ public final class TrainConfig {
         p.setProperty("train.warmupFraction", Double.toString(warmupFraction));
         p.setProperty("train.weightDecay", Double.toString(weightDecay));
         p.setProperty("train.exitWeights", exitWeights == null ? "" : Arrays.toString(exitWeights).replaceAll("[\\[\\] ]", ""));
+        if (exitTraining != ExitTraining.JOINT) {
+            // absent means JOINT, so jointly trained models keep their checkpoints' and caches' properties (and hashes)
+            p.setProperty("train.exitTraining", exitTraining.name());
+        }
         p.setProperty("train.augmentFlip", Boolean.toString(augmentFlip));
         p.setProperty("train.seed", Long.toString(seed));
         p.setProperty("train.validationSize", Integer.toString(validationSize));
@@ -233,6 +251,8 @@ public final class TrainConfig {
         b.weightDecay(Double.parseDouble(p.getProperty("train.weightDecay")));
         String w = p.getProperty("train.exitWeights", "");
         b.exitWeights(w.isEmpty() ? null : Arrays.stream(w.split(",")).mapToDouble(Double::parseDouble).toArray());
+        // checkpoints written before the option was added trained jointly
+        b.exitTraining(ExitTraining.valueOf(p.getProperty("train.exitTraining", ExitTraining.JOINT.name())));
         b.augmentFlip(Boolean.parseBoolean(p.getProperty("train.augmentFlip")));
         b.seed(Long.parseLong(p.getProperty("train.seed")));
         b.validationSize(Integer.parseInt(p.getProperty("train.validationSize")));
@@ -245,8 +265,8 @@ public final class TrainConfig {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "TrainConfig[epochs=%d, batch=%d, %s lr=%g %s warmup=%.2f wd=%g, exitWeights=%s, "
-                        + "flip=%b, seed=%d, val=%d, maxTrain=%d]", epochs, batchSize, optimizer, learningRate, schedule,
-                warmupFraction, weightDecay, exitWeights == null ? "equal" : Arrays.toString(exitWeights), augmentFlip,
+                        + "exits=%s, flip=%b, seed=%d, val=%d, maxTrain=%d]", epochs, batchSize, optimizer, learningRate, schedule,
+                warmupFraction, weightDecay, exitWeights == null ? "equal" : Arrays.toString(exitWeights), exitTraining, augmentFlip,
                 seed, validationSize, maxTrainImages);
     }
 
@@ -261,6 +281,7 @@ public final class TrainConfig {
         private double warmupFraction = 0.03;
         private double weightDecay = 0.0;
         private double[] exitWeights;
+        private ExitTraining exitTraining = ExitTraining.JOINT;
         private boolean augmentFlip;
         private long seed = 42;
         private int validationSize = 5000;
@@ -282,6 +303,7 @@ public final class TrainConfig {
         public Builder warmupFraction(double v) { warmupFraction = v; return this; }
         public Builder weightDecay(double v) { weightDecay = v; return this; }
         public Builder exitWeights(double... v) { exitWeights = v == null ? null : v.clone(); return this; }
+        public Builder exitTraining(ExitTraining v) { exitTraining = v; return this; }
         public Builder augmentFlip(boolean v) { augmentFlip = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder validationSize(int v) { validationSize = v; return this; }

@@ -75,6 +75,10 @@ public final class Trainer {
     /** Trains on the given training and validation sets (validation may be empty). */
     public static TrainResult train(MultiExitResNetConfig model, TrainConfig cfg, ImageSet train, ImageSet validation,
                                     Path outDir, boolean resume, ProgressListener listener) {
+        if (cfg.exitTraining() != TrainConfig.ExitTraining.JOINT) {
+            throw new IllegalArgumentException("the ResNet trains its exits jointly; exit training "
+                    + cfg.exitTraining() + " is supported by the transformer only");
+        }
         Dl4jRuntime.init();
         ProgressListener out = listener != null ? listener : ProgressListener.printing(System.out);
         long wallStart = System.nanoTime();

@@ -146,6 +146,49 @@ class TextTransformerTest {
         }
     }
 
+    /**
+     * Detached exits: one Adam step with equal weights moves the backbone exactly as a joint step with weights
+     * (0, 0, 1) does (only the last exit's gradient reaches it), while the heads of exits 1 and 2 still learn.
+     */
+    @Test
+    void detachedExitsLeaveTheBackboneToTheLastExit() {
+        Map<String, INDArray> init = TextTransformer.initialParameters(cfg);
+        EncodedTexts a = train.head(32);
+        org.nd4j.linalg.dataset.MultiDataSet batch = new org.nd4j.linalg.dataset.MultiDataSet(
+                new INDArray[] {a.idsBatch(null, 0, a.size()), a.maskBatch(null, 0, a.size())},
+                new INDArray[] {a.labelsBatch(null, 0, a.size())});
+        Map<String, INDArray> p1 = new HashMap<>();
+        init.forEach((k, v) -> p1.put(k, v.dup()));
+        SameDiff detached = TextTransformer.buildTraining(cfg, p1, new Adam(1e-2), null, 0.0,
+                TrainConfig.ExitTraining.DETACHED);
+        Map<String, INDArray> p2 = new HashMap<>();
+        init.forEach((k, v) -> p2.put(k, v.dup()));
+        SameDiff lastOnly = TextTransformer.buildTraining(cfg, p2, new Adam(1e-2), new double[] {0, 0, 1}, 0.0,
+                TrainConfig.ExitTraining.JOINT);
+        Map<String, INDArray> p3 = new HashMap<>();
+        init.forEach((k, v) -> p3.put(k, v.dup()));
+        SameDiff joint = TextTransformer.buildTraining(cfg, p3, new Adam(1e-2), null, 0.0,
+                TrainConfig.ExitTraining.JOINT);
+        detached.fit(batch);
+        lastOnly.fit(batch);
+        joint.fit(batch);
+        Map<String, INDArray> d = TextTransformer.parameters(detached);
+        Map<String, INDArray> l = TextTransformer.parameters(lastOnly);
+        Map<String, INDArray> j = TextTransformer.parameters(joint);
+        for (String p : d.keySet()) {
+            double moved = d.get(p).sub(init.get(p)).amaxNumber().doubleValue();
+            if (p.startsWith("e0_") || p.startsWith("e1_")) {
+                // the earlier heads learn from their own losses in the detached graph, not in the last-only one
+                assertThat(moved).as(p).isGreaterThan(1e-4);
+                assertThat(l.get(p).sub(init.get(p)).amaxNumber().doubleValue()).as(p).isEqualTo(0.0);
+            } else {
+                assertThat(d.get(p).sub(l.get(p)).amaxNumber().doubleValue()).as(p).isLessThan(1e-6);
+            }
+        }
+        // and joint training is different: the earlier exits' gradients do reach block 0
+        assertThat(j.get("b0_w1").sub(d.get("b0_w1")).amaxNumber().doubleValue()).isGreaterThan(1e-5);
+    }
+
     /** CLS pooling: exit b is softmax(LN(h_b[:, 0, :])·W + b), computed here by hand from the block's output. */
     @Test
     void clsPoolingReadsTheFirstPositionOnly() {

@@ -181,6 +181,8 @@ public final class ExperimentConfig {
         public Double warmupFraction;
         public Double weightDecay;
         public List<Double> exitWeights;
+        /** {@code joint} (every exit trains the backbone) or {@code detached} (only the last one does; transformer only). */
+        public String exitTraining;
         public Boolean augmentFlip;
         public Long seed;
         /** Train on the first N training images only (0: all). */

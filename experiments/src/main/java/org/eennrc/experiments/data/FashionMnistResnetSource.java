@@ -75,6 +75,7 @@ public final class FashionMnistResnetSource implements OutputsSource {
         if (t.warmupFraction != null) b.warmupFraction(t.warmupFraction);
         if (t.weightDecay != null) b.weightDecay(t.weightDecay);
         if (t.exitWeights != null) b.exitWeights(t.exitWeights.stream().mapToDouble(Double::doubleValue).toArray());
+        if (t.exitTraining != null) b.exitTraining(exitTraining(t.exitTraining));
         if (t.augmentFlip != null) b.augmentFlip(t.augmentFlip);
         if (t.seed != null) b.seed(t.seed);
         if (t.maxTrainImages != null) b.maxTrainImages(t.maxTrainImages);
@@ -84,6 +85,14 @@ public final class FashionMnistResnetSource implements OutputsSource {
 
     private static int[] ints(List<Integer> l) {
         return l.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static TrainConfig.ExitTraining exitTraining(String name) {
+        try {
+            return TrainConfig.ExitTraining.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("exit_training must be joint or detached, got '" + name + "'", e);
+        }
     }
 
     /** The text whose SHA-256 names the cache folder: sorted model and training properties plus the split. */
@@ -113,6 +122,10 @@ public final class FashionMnistResnetSource implements OutputsSource {
             train = trainConfig(config.training, data);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(where, "training", e.getMessage(), e);
+        }
+        if (train.exitTraining() != TrainConfig.ExitTraining.JOINT) {
+            throw new ConfigException(where, "training.exit_training", "the ResNet trains its exits jointly; "
+                    + "detached exits are supported by the multi-exit transformer only");
         }
         String text = hashText(model, train, data);
         String hash = Files2.sha256(text).substring(0, 16);
