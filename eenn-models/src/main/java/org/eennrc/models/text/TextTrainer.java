@@ -7,11 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 import org.eennrc.models.Dl4jRuntime;
 import org.eennrc.models.ModelIO;
@@ -98,6 +100,13 @@ public final class TextTrainer {
                 if (!saved.equals(model)) {
                     throw new IllegalArgumentException("resume: checkpoint model " + saved + " differs from " + model);
                 }
+                TrainConfig savedTrain = TrainConfig.fromProperties(p);
+                if (savedTrain.dropout() != cfg.dropout() || savedTrain.exitTraining() != cfg.exitTraining()) {
+                    // both shape the saved graph (its placeholders, its stop-gradients)
+                    throw new IllegalArgumentException("resume: the checkpoint was trained with dropout "
+                            + savedTrain.dropout() + " and exit training " + savedTrain.exitTraining()
+                            + "; this run asks for dropout " + cfg.dropout() + " and " + cfg.exitTraining());
+                }
                 sd = SameDiff.load(ckDir.resolve(base + ".sd").toFile(), true);
                 startEpoch = Integer.parseInt(p.getProperty("state.completedEpochs"));
                 int iteration = Integer.parseInt(p.getProperty("state.iteration"));
@@ -108,7 +117,7 @@ public final class TextTrainer {
                         + " (iteration " + iteration + ")");
             } else {
                 sd = TextTransformer.buildTraining(model, TextTransformer.initialParameters(model),
-                        cfg.updater(totalIters), cfg.exitWeights(), cfg.weightDecay(), cfg.exitTraining());
+                        cfg.updater(totalIters), cfg);
                 startEpoch = 0;
             }
         } catch (IOException e) {
@@ -119,6 +128,7 @@ public final class TextTrainer {
         // M2.1's fit() reports no loss (History.lossCurve() is null, Loss values are 0: the backward pass never
         // evaluates the loss node), so the loss is computed by a forward pass on every k-th batch before its update.
         int lossEvery = Math.max(1, itersPerEpoch / 50);
+        String[] featureNames = TextTransformer.featureNames(model, cfg.dropout() > 0);
         int exits = model.numExits();
         int lastEpoch = cfg.stopAfterEpochs() > 0 ? Math.min(cfg.epochs(), startEpoch + cfg.stopAfterEpochs()) : cfg.epochs();
         double trainSecondsTotal = 0;
@@ -131,13 +141,24 @@ public final class TextTrainer {
             int lossCount = 0;
             for (int from = 0; from < n; from += batch) {
                 int to = Math.min(n, from + batch);
-                MultiDataSet ds = new MultiDataSet(
-                        new INDArray[] {train.idsBatch(order, from, to), train.maskBatch(order, from, to)},
-                        new INDArray[] {train.labelsBatch(order, from, to)});
+                INDArray[] features = new INDArray[featureNames.length];
+                features[0] = train.idsBatch(order, from, to);
+                features[1] = train.maskBatch(order, from, to);
+                if (cfg.dropout() > 0) {
+                    // masks drawn per (seed, epoch, batch), so a resumed run draws what an uninterrupted one would
+                    INDArray[] drops = TextTransformer.dropoutMasks(model, to - from, cfg.dropout(),
+                            new SplittableRandom((cfg.seed() * 1_000_003L + epoch) * 1_000_033L + from / batch));
+                    System.arraycopy(drops, 0, features, 2, drops.length);
+                }
+                MultiDataSet ds = new MultiDataSet(features, new INDArray[] {train.labelsBatch(order, from, to)});
                 if (((from / batch) % lossEvery) == 0) {
-                    lossSum += sd.output(Map.of(TextTransformer.IDS, ds.getFeatures(0), TextTransformer.MASK,
-                            ds.getFeatures(1), TextTransformer.LABELS, ds.getLabels(0)), TextTransformer.LOSS)
-                            .get(TextTransformer.LOSS).getDouble(0);
+                    Map<String, INDArray> feed = new HashMap<>();
+                    for (int k = 0; k < features.length; k++) {
+                        feed.put(featureNames[k], features[k]);
+                    }
+                    feed.put(TextTransformer.LABELS, ds.getLabels(0));
+                    // with dropout this is the loss of the dropped-out network, the one being trained
+                    lossSum += sd.output(feed, TextTransformer.LOSS).get(TextTransformer.LOSS).getDouble(0);
                     lossCount++;
                 }
                 sd.fit(ds);

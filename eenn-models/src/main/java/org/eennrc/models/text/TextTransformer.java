@@ -50,6 +50,8 @@ public final class TextTransformer {
     public static final String LABELS = "labels";
     public static final String HIDDEN_IN = "h_in";
     public static final String LOSS = "loss";
+    /** Prefix of the dropout-mask placeholders of the training graph ({@code drop0} … {@code drop{2L}}). */
+    public static final String DROP = "drop";
     static final double MASK_NEG = -1e9;
     static final double LN_EPS = 1e-5;
 
@@ -111,25 +113,41 @@ public final class TextTransformer {
     }
 
     /**
-     * The training graph: all blocks and exits, loss = Σ_b w_b · CE(labels, logits_b) (mean over the batch).
+     * The training graph: all blocks and exits, loss = Σ_b w_b · CE(labels, logits_b) (mean over the batch), joint
+     * exit training, no weight decay, no dropout.
      *
      * @param weights per-exit loss weights, null for all 1
      */
     public static SameDiff buildTraining(TransformerConfig c, Map<String, INDArray> params, IUpdater updater,
                                          double[] weights) {
-        return buildTraining(c, params, updater, weights, 0.0, TrainConfig.ExitTraining.JOINT);
+        return buildTraining(c, params, updater, TrainConfig.builder().exitWeights(weights).build());
     }
 
     /**
-     * As {@link #buildTraining(TransformerConfig, Map, IUpdater, double[])}, with decoupled weight decay
-     * (SameDiff's {@code WeightDecay} with the learning rate applied, like the ResNet trainer's) on every parameter
-     * when {@code weightDecay > 0}, and a choice of how the exits train the backbone: with
-     * {@link TrainConfig.ExitTraining#DETACHED} the heads of exits 1..L-1 read the hidden state through a
-     * stop-gradient, so only the last exit's loss reaches the blocks and the embeddings (each head still learns
-     * from its own loss).
+     * The training graph with the training settings of {@code train} that shape it:
+     * <ul>
+     * <li>{@link TrainConfig#exitWeights()}: loss = Σ_b w_b · CE_b;</li>
+     * <li>{@link TrainConfig#weightDecay()}: decoupled weight decay (SameDiff's {@code WeightDecay} with the
+     * learning rate applied, like the ResNet trainer's) on every parameter;</li>
+     * <li>{@link TrainConfig#exitTraining()}: with {@code DETACHED} the heads of exits 1..L-1 read the hidden state
+     * through a stop-gradient, so only the last exit's loss reaches the blocks and the embeddings (each head still
+     * learns from its own loss);</li>
+     * <li>{@link TrainConfig#dropout()} &gt; 0: the embedding output and the output of every attention and
+     * feed-forward branch (before its residual addition) are multiplied by mask placeholders {@code drop0} …
+     * {@code drop{2L}} ({@link #dropoutMasks}). M2.1's dropout ops cannot be trained through (their backward pass
+     * throws), but an elementwise product with a mask drawn in Java is plain arithmetic; the rate lives in the
+     * masks, and the inference graphs ({@link #buildBlock}) have no dropout.</li>
+     * </ul>
+     * The updater (with its learning-rate schedule) is passed in since it depends on the run's length.
      */
     public static SameDiff buildTraining(TransformerConfig c, Map<String, INDArray> params, IUpdater updater,
-                                         double[] weights, double weightDecay, TrainConfig.ExitTraining exits) {
+                                         TrainConfig train) {
+        double[] weights = train.exitWeights();
+        double weightDecay = train.weightDecay();
+        TrainConfig.ExitTraining exits = train.exitTraining();
+        if (weights != null && weights.length != c.blocks()) {
+            throw new IllegalArgumentException("need " + c.blocks() + " exit weights, got " + weights.length);
+        }
         SameDiff sd = SameDiff.create();
         Params src = (s, name, shape) -> {
             INDArray a = params.get(name);
@@ -147,10 +165,19 @@ public final class TextTransformer {
         SDVariable oneHot = sd.oneHot(ids, c.vocabSize(), -1, 1.0, 0.0, DataType.FLOAT); // [B, T, V]
         SDVariable emb = sd.reshape(sd.mmul(sd.reshape(oneHot, -1, c.vocabSize()), tok), -1, t, c.dModel());
         SDVariable h = emb.add(src.get(sd, "pos_emb"));
+        SDVariable[] drops = null;
+        if (train.dropout() > 0) {
+            drops = new SDVariable[dropoutSites(c)];
+            drops[0] = sd.placeHolder(dropName(0), DataType.FLOAT, -1, c.maxLength(), c.dModel());
+            for (int k = 1; k < drops.length; k++) {
+                drops[k] = sd.placeHolder(dropName(k), DataType.FLOAT, -1, c.dModel());
+            }
+            h = h.mul(drops[0]);
+        }
         Masks mk = masks(sd, c, mask);
         SDVariable total = null;
         for (int b = 0; b < c.blocks(); b++) {
-            h = block(sd, c, src, h, mk, b);
+            h = block(sd, c, src, h, mk, b, drops);
             boolean detach = exits == TrainConfig.ExitTraining.DETACHED && b < c.blocks() - 1;
             SDVariable headIn = detach ? new StopGradient(sd, h).outputVariable() : h;
             SDVariable logits = exitLogits(sd, c, src, headIn, mk, b);
@@ -169,7 +196,7 @@ public final class TextTransformer {
         sd.setLossVariables(LOSS);
         TrainingConfig.Builder tc = TrainingConfig.builder()
                 .updater(updater)
-                .dataSetFeatureMapping(IDS, MASK)
+                .dataSetFeatureMapping(featureNames(c, train.dropout() > 0))
                 .dataSetLabelMapping(LABELS);
         if (weightDecay > 0) {
             tc.weightDecay(weightDecay, true);
@@ -202,7 +229,7 @@ public final class TextTransformer {
             h = sd.placeHolder(HIDDEN_IN, DataType.FLOAT, -1, t, c.dModel());
         }
         Masks mk = masks(sd, c, mask);
-        h = block(sd, c, src, h, mk, b);
+        h = block(sd, c, src, h, mk, b, null);
         h = sd.identity(hiddenName(b), h);
         SDVariable logits = exitLogits(sd, c, src, h, mk, b);
         sd.nn.softmax(probsName(b), logits, 1);
@@ -249,8 +276,53 @@ public final class TextTransformer {
         return x2.mmul(w).add(b);
     }
 
-    /** One pre-LN block on h [B, T, d]. */
-    static SDVariable block(SameDiff sd, TransformerConfig c, Params src, SDVariable h, Masks mk, int b) {
+    /** Number of dropout sites of the training graph: the embedding, then two per block. */
+    public static int dropoutSites(TransformerConfig c) {
+        return 1 + 2 * c.blocks();
+    }
+
+    public static String dropName(int site) {
+        return DROP + site;
+    }
+
+    /** The training graph's feature placeholders in {@code MultiDataSet} order. */
+    public static String[] featureNames(TransformerConfig c, boolean dropout) {
+        String[] f = new String[2 + (dropout ? dropoutSites(c) : 0)];
+        f[0] = IDS;
+        f[1] = MASK;
+        for (int k = 2; k < f.length; k++) {
+            f[k] = dropName(k - 2);
+        }
+        return f;
+    }
+
+    /**
+     * Inverted-dropout masks for one batch of {@code batch} sequences: each entry is 0 with probability p and
+     * 1/(1 − p) otherwise, so the expected activation is unchanged and inference needs no rescaling. Site 0 is
+     * [B, T, d] (the embeddings), sites 1.. are [B·T, d] (the block's rows), all drawn from {@code r}.
+     */
+    public static INDArray[] dropoutMasks(TransformerConfig c, int batch, double p, java.util.SplittableRandom r) {
+        if (!(p > 0 && p < 1)) {
+            throw new IllegalArgumentException("dropout rate must be in (0, 1), got " + p);
+        }
+        int rows = batch * c.maxLength();
+        int d = c.dModel();
+        float keep = (float) (1.0 / (1.0 - p));
+        INDArray[] m = new INDArray[dropoutSites(c)];
+        for (int k = 0; k < m.length; k++) {
+            float[] v = new float[rows * d];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = r.nextDouble() < p ? 0f : keep;
+            }
+            m[k] = k == 0 ? Nd4j.create(v, new long[] {batch, c.maxLength(), d}, 'c')
+                    : Nd4j.create(v, new long[] {rows, d}, 'c');
+        }
+        return m;
+    }
+
+    /** One pre-LN block on h [B, T, d]; {@code drops} (null: none) holds the training graph's dropout masks. */
+    static SDVariable block(SameDiff sd, TransformerConfig c, Params src, SDVariable h, Masks mk, int b,
+                            SDVariable[] drops) {
         int t = c.maxLength();
         int d = c.dModel();
         int heads = c.heads();
@@ -265,10 +337,12 @@ public final class TextTransformer {
         SDVariable att = sd.nn.softmax(scores.add(mk.attnAdd()), 3);
         SDVariable o = sd.mmul(att, v); // [B, H, T, dh]
         SDVariable o2 = sd.reshape(sd.permute(o, 0, 2, 1, 3), -1, d);
-        x2 = x2.add(affine(o2, src.get(sd, p + "wo"), src.get(sd, p + "bo")));
+        SDVariable att2 = affine(o2, src.get(sd, p + "wo"), src.get(sd, p + "bo"));
+        x2 = x2.add(drops == null ? att2 : att2.mul(drops[1 + 2 * b]));
         SDVariable f = layerNorm(sd, x2, src.get(sd, p + "ln2_g"), src.get(sd, p + "ln2_b"));
         f = sd.nn.relu(affine(f, src.get(sd, p + "w1"), src.get(sd, p + "b1")), 0);
-        x2 = x2.add(affine(f, src.get(sd, p + "w2"), src.get(sd, p + "b2")));
+        SDVariable ff2 = affine(f, src.get(sd, p + "w2"), src.get(sd, p + "b2"));
+        x2 = x2.add(drops == null ? ff2 : ff2.mul(drops[2 + 2 * b]));
         return sd.reshape(x2, -1, t, d);
     }
 

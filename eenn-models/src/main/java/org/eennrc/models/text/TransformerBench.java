@@ -42,7 +42,8 @@ import org.eennrc.risk.protocol.ProtocolSettings;
  *      -Dorg.eclipse.deeplearning4j.helpers.disable=false -cp ... org.eennrc.models.text.TransformerBench \
  *      [--data-dir DIR] [--out runs/wordnet-transformer] [--epochs 3] [--batch 128] [--lr 3e-3] [--vocab 4000]
  *      [--max-length 32] [--d-model 64] [--heads 4] [--ff 128] [--blocks 6] [--pooling mean|cls]
- *      [--weight-decay 0] [--exit-weights 1,1,1,1,1,1] [--exit-training joint|detached] [--seed 42] [--max-train N]
+ *      [--weight-decay 0] [--exit-weights 1,1,1,1,1,1] [--exit-training joint|detached]
+ *      [--dropout 0] [--seed 42] [--max-train N]
  *      [--resume] [--skip-train] [--trials 50] [--speedup-eps 0.05,0.01] [--speedup-only] [--quick]
  * </pre>
  * {@code --quick} (for trying settings) skips the bag-of-words baseline and stops after the per-exit test accuracy.
@@ -76,6 +77,7 @@ public final class TransformerBench {
                 .learningRate(a.getDouble("lr", 3e-3))
                 .warmupFraction(0.03)
                 .weightDecay(a.getDouble("weight-decay", 0))
+                .dropout(a.getDouble("dropout", 0))
                 .exitTraining(TrainConfig.ExitTraining.valueOf(a.get("exit-training", "joint").toUpperCase(Locale.ROOT)))
                 .seed(a.getInt("seed", 42))
                 .maxTrainImages(a.getInt("max-train", 0))

@@ -42,6 +42,7 @@ public final class TrainConfig {
     private final double weightDecay;
     private final double[] exitWeights;
     private final ExitTraining exitTraining;
+    private final double dropout;
     private final boolean augmentFlip;
     private final long seed;
     private final int validationSize;
@@ -62,6 +63,7 @@ public final class TrainConfig {
         weightDecay = b.weightDecay;
         exitWeights = b.exitWeights == null ? null : b.exitWeights.clone();
         exitTraining = java.util.Objects.requireNonNull(b.exitTraining, "exitTraining");
+        dropout = b.dropout;
         augmentFlip = b.augmentFlip;
         seed = b.seed;
         validationSize = b.validationSize;
@@ -70,7 +72,8 @@ public final class TrainConfig {
         evalBatchSize = b.evalBatchSize;
         stopAfterEpochs = b.stopAfterEpochs;
         progressSeconds = b.progressSeconds;
-        if (epochs < 1 || batchSize < 1 || learningRate <= 0 || evalBatchSize < 1 || warmupFraction < 0 || warmupFraction >= 1) {
+        if (epochs < 1 || batchSize < 1 || learningRate <= 0 || evalBatchSize < 1 || warmupFraction < 0 || warmupFraction >= 1
+                || !(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("bad training configuration: " + this);
         }
     }
@@ -86,7 +89,7 @@ public final class TrainConfig {
     public Builder toBuilder() {
         return builder().epochs(epochs).batchSize(batchSize).optimizer(optimizer).learningRate(learningRate)
                 .momentum(momentum).schedule(schedule).warmupFraction(warmupFraction).weightDecay(weightDecay)
-                .exitWeights(exitWeights).exitTraining(exitTraining).augmentFlip(augmentFlip).seed(seed).validationSize(validationSize)
+                .exitWeights(exitWeights).exitTraining(exitTraining).dropout(dropout).augmentFlip(augmentFlip).seed(seed).validationSize(validationSize)
                 .splitSeed(splitSeed).maxTrainImages(maxTrainImages).evalBatchSize(evalBatchSize)
                 .stopAfterEpochs(stopAfterEpochs).progressSeconds(progressSeconds);
     }
@@ -181,6 +184,14 @@ public final class TrainConfig {
         return exitTraining;
     }
 
+    /**
+     * Dropout rate of the transformer's residual branches and embeddings (0: none). The ResNet trainer does not
+     * support it.
+     */
+    public double dropout() {
+        return dropout;
+    }
+
     public boolean augmentFlip() {
         return augmentFlip;
     }
@@ -230,6 +241,9 @@ public final class TrainConfig {
             // absent means JOINT, so jointly trained models keep their checkpoints' and caches' properties (and hashes)
             p.setProperty("train.exitTraining", exitTraining.name());
         }
+        if (dropout > 0) {
+            p.setProperty("train.dropout", Double.toString(dropout)); // absent means 0, for the same reason
+        }
         p.setProperty("train.augmentFlip", Boolean.toString(augmentFlip));
         p.setProperty("train.seed", Long.toString(seed));
         p.setProperty("train.validationSize", Integer.toString(validationSize));
@@ -253,6 +267,7 @@ public final class TrainConfig {
         b.exitWeights(w.isEmpty() ? null : Arrays.stream(w.split(",")).mapToDouble(Double::parseDouble).toArray());
         // checkpoints written before the option was added trained jointly
         b.exitTraining(ExitTraining.valueOf(p.getProperty("train.exitTraining", ExitTraining.JOINT.name())));
+        b.dropout(Double.parseDouble(p.getProperty("train.dropout", "0")));
         b.augmentFlip(Boolean.parseBoolean(p.getProperty("train.augmentFlip")));
         b.seed(Long.parseLong(p.getProperty("train.seed")));
         b.validationSize(Integer.parseInt(p.getProperty("train.validationSize")));
@@ -265,8 +280,8 @@ public final class TrainConfig {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "TrainConfig[epochs=%d, batch=%d, %s lr=%g %s warmup=%.2f wd=%g, exitWeights=%s, "
-                        + "exits=%s, flip=%b, seed=%d, val=%d, maxTrain=%d]", epochs, batchSize, optimizer, learningRate, schedule,
-                warmupFraction, weightDecay, exitWeights == null ? "equal" : Arrays.toString(exitWeights), exitTraining, augmentFlip,
+                        + "exits=%s, dropout=%g, flip=%b, seed=%d, val=%d, maxTrain=%d]", epochs, batchSize, optimizer, learningRate, schedule,
+                warmupFraction, weightDecay, exitWeights == null ? "equal" : Arrays.toString(exitWeights), exitTraining, dropout, augmentFlip,
                 seed, validationSize, maxTrainImages);
     }
 
@@ -282,6 +297,7 @@ public final class TrainConfig {
         private double weightDecay = 0.0;
         private double[] exitWeights;
         private ExitTraining exitTraining = ExitTraining.JOINT;
+        private double dropout;
         private boolean augmentFlip;
         private long seed = 42;
         private int validationSize = 5000;
@@ -304,6 +320,7 @@ public final class TrainConfig {
         public Builder weightDecay(double v) { weightDecay = v; return this; }
         public Builder exitWeights(double... v) { exitWeights = v == null ? null : v.clone(); return this; }
         public Builder exitTraining(ExitTraining v) { exitTraining = v; return this; }
+        public Builder dropout(double v) { dropout = v; return this; }
         public Builder augmentFlip(boolean v) { augmentFlip = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder validationSize(int v) { validationSize = v; return this; }

@@ -79,6 +79,9 @@ public final class Trainer {
             throw new IllegalArgumentException("the ResNet trains its exits jointly; exit training "
                     + cfg.exitTraining() + " is supported by the transformer only");
         }
+        if (cfg.dropout() > 0) {
+            throw new IllegalArgumentException("dropout is supported by the transformer trainer only, got " + cfg.dropout());
+        }
         Dl4jRuntime.init();
         ProgressListener out = listener != null ? listener : ProgressListener.printing(System.out);
         long wallStart = System.nanoTime();

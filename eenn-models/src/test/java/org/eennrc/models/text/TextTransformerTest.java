@@ -40,8 +40,12 @@ class TextTransformerTest {
     }
 
     private static TrainConfig trainConfig(int epochs) {
+        return trainConfig(epochs, 0.0);
+    }
+
+    private static TrainConfig trainConfig(int epochs, double dropout) {
         return TrainConfig.builder().epochs(epochs).batchSize(64).learningRate(3e-3).warmupFraction(0.0)
-                .evalBatchSize(64).progressSeconds(1e9).seed(3).build();
+                .evalBatchSize(64).progressSeconds(1e9).seed(3).dropout(dropout).build();
     }
 
     @ParameterizedTest
@@ -100,7 +104,7 @@ class TextTransformerTest {
     void blockGraphsReproduceTheTrainingGraph(TransformerConfig.Pooling pooling) {
         TransformerConfig cfg = TextTransformerTest.cfg.withPooling(pooling);
         Map<String, INDArray> params = TextTransformer.initialParameters(cfg);
-        SameDiff sd = TextTransformer.buildTraining(cfg, params, new Adam(1e-3), null);
+        SameDiff sd = TextTransformer.buildTraining(cfg, params, new Adam(1e-3), (double[]) null);
         EncodedTexts a = test.head(16);
         String[] names = new String[cfg.blocks()];
         for (int b = 0; b < names.length; b++) {
@@ -159,16 +163,14 @@ class TextTransformerTest {
                 new INDArray[] {a.labelsBatch(null, 0, a.size())});
         Map<String, INDArray> p1 = new HashMap<>();
         init.forEach((k, v) -> p1.put(k, v.dup()));
-        SameDiff detached = TextTransformer.buildTraining(cfg, p1, new Adam(1e-2), null, 0.0,
-                TrainConfig.ExitTraining.DETACHED);
+        SameDiff detached = TextTransformer.buildTraining(cfg, p1, new Adam(1e-2),
+                TrainConfig.builder().exitTraining(TrainConfig.ExitTraining.DETACHED).build());
         Map<String, INDArray> p2 = new HashMap<>();
         init.forEach((k, v) -> p2.put(k, v.dup()));
-        SameDiff lastOnly = TextTransformer.buildTraining(cfg, p2, new Adam(1e-2), new double[] {0, 0, 1}, 0.0,
-                TrainConfig.ExitTraining.JOINT);
+        SameDiff lastOnly = TextTransformer.buildTraining(cfg, p2, new Adam(1e-2), new double[] {0, 0, 1});
         Map<String, INDArray> p3 = new HashMap<>();
         init.forEach((k, v) -> p3.put(k, v.dup()));
-        SameDiff joint = TextTransformer.buildTraining(cfg, p3, new Adam(1e-2), null, 0.0,
-                TrainConfig.ExitTraining.JOINT);
+        SameDiff joint = TextTransformer.buildTraining(cfg, p3, new Adam(1e-2), (double[]) null);
         detached.fit(batch);
         lastOnly.fit(batch);
         joint.fit(batch);
@@ -187,6 +189,53 @@ class TextTransformerTest {
         }
         // and joint training is different: the earlier exits' gradients do reach block 0
         assertThat(j.get("b0_w1").sub(d.get("b0_w1")).amaxNumber().doubleValue()).isGreaterThan(1e-5);
+    }
+
+    /** Inverted-dropout masks: about p of the entries are 0, the rest 1/(1 − p); the same seed draws the same masks. */
+    @Test
+    void dropoutMasksAreInvertedAndSeeded() {
+        INDArray[] m = TextTransformer.dropoutMasks(cfg, 40, 0.25, new java.util.SplittableRandom(3));
+        assertThat(m).hasSize(TextTransformer.dropoutSites(cfg)).hasSize(1 + 2 * cfg.blocks());
+        assertThat(m[0].shape()).containsExactly(40, cfg.maxLength(), cfg.dModel());
+        assertThat(m[1].shape()).containsExactly(40L * cfg.maxLength(), cfg.dModel());
+        for (INDArray x : m) {
+            double zeros = x.eq(0.0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).meanNumber().doubleValue();
+            assertThat(zeros).isCloseTo(0.25, org.assertj.core.data.Offset.offset(0.02)); // n = 10,240: sd 0.004
+            assertThat(x.maxNumber().doubleValue()).isCloseTo(4.0 / 3, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(x.meanNumber().doubleValue()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.03));
+        }
+        assertThat(TextTransformer.dropoutMasks(cfg, 40, 0.25, new java.util.SplittableRandom(3))[4]).isEqualTo(m[4]);
+        assertThat(TextTransformer.dropoutMasks(cfg, 40, 0.25, new java.util.SplittableRandom(4))[4]).isNotEqualTo(m[4]);
+    }
+
+    /**
+     * The dropout graph is the plain graph times its masks: with every mask 1 it computes the same loss; with drawn
+     * masks the loss differs, and every site matters (zeroing one site's mask changes the loss).
+     */
+    @Test
+    void dropoutMasksMultiplyTheEmbeddingsAndEveryBranch() {
+        Map<String, INDArray> params = TextTransformer.initialParameters(cfg);
+        SameDiff plain = TextTransformer.buildTraining(cfg, params, new Adam(1e-2), (double[]) null);
+        SameDiff dropped = TextTransformer.buildTraining(cfg, params, new Adam(1e-2),
+                TrainConfig.builder().dropout(0.1).build());
+        EncodedTexts a = train.head(16);
+        Map<String, INDArray> feed = new HashMap<>(Map.of(TextTransformer.IDS, a.idsBatch(null, 0, a.size()),
+                TextTransformer.MASK, a.maskBatch(null, 0, a.size()), TextTransformer.LABELS,
+                a.labelsBatch(null, 0, a.size())));
+        double ref = plain.output(feed, TextTransformer.LOSS).get(TextTransformer.LOSS).getDouble(0);
+        INDArray[] ones = TextTransformer.dropoutMasks(cfg, a.size(), 0.1, new java.util.SplittableRandom(1));
+        for (int k = 0; k < ones.length; k++) {
+            ones[k] = org.nd4j.linalg.factory.Nd4j.onesLike(ones[k]);
+            feed.put(TextTransformer.dropName(k), ones[k]);
+        }
+        assertThat(dropped.output(feed, TextTransformer.LOSS).get(TextTransformer.LOSS).getDouble(0))
+                .isCloseTo(ref, org.assertj.core.data.Offset.offset(1e-5));
+        for (int k = 0; k < ones.length; k++) {
+            feed.put(TextTransformer.dropName(k), ones[k].mul(0.5));
+            double l = dropped.output(feed, TextTransformer.LOSS).get(TextTransformer.LOSS).getDouble(0);
+            assertThat(Math.abs(l - ref)).as("site " + k).isGreaterThan(1e-4);
+            feed.put(TextTransformer.dropName(k), ones[k]);
+        }
     }
 
     /** CLS pooling: exit b is softmax(LN(h_b[:, 0, :])·W + b), computed here by hand from the block's output. */
@@ -249,21 +298,22 @@ class TextTransformerTest {
         }
     }
 
-    @Test
-    void lossGoesDownAndResumeContinuesFromTheSameState(@TempDir Path tmp) {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(doubles = {0.0, 0.2})
+    void lossGoesDownAndResumeContinuesFromTheSameState(double dropout, @TempDir Path tmp) {
         EncodedTexts small = train.head(192);
-        TextTrainer.Result full = TextTrainer.train(cfg, trainConfig(3), tok, small, test, tmp.resolve("a"), false,
-                ProgressListener.SILENT);
+        TextTrainer.Result full = TextTrainer.train(cfg, trainConfig(3, dropout), tok, small, test, tmp.resolve("a"),
+                false, ProgressListener.SILENT);
         List<ProgressListener.EpochSummary> h = full.history();
         assertThat(h).hasSize(3);
         assertThat(h.get(2).meanLoss()).isLessThan(h.get(0).meanLoss() * 0.9);
 
-        TrainConfig stop = trainConfig(3).toBuilder().stopAfterEpochs(1).build();
+        TrainConfig stop = trainConfig(3, dropout).toBuilder().stopAfterEpochs(1).build();
         TextTrainer.Result first = TextTrainer.train(cfg, stop, tok, small, test, tmp.resolve("b"), false,
                 ProgressListener.SILENT);
         assertThat(first.finished()).isFalse();
-        TextTrainer.Result rest = TextTrainer.train(cfg, trainConfig(3), tok, small, test, tmp.resolve("b"), true,
-                ProgressListener.SILENT);
+        TextTrainer.Result rest = TextTrainer.train(cfg, trainConfig(3, dropout), tok, small, test, tmp.resolve("b"),
+                true, ProgressListener.SILENT);
         assertThat(rest.finished()).isTrue();
         assertThat(rest.history()).hasSize(3);
         Map<String, INDArray> pa = full.parameters();

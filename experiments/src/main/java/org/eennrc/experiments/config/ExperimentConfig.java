@@ -183,6 +183,8 @@ public final class ExperimentConfig {
         public List<Double> exitWeights;
         /** {@code joint} (every exit trains the backbone) or {@code detached} (only the last one does; transformer only). */
         public String exitTraining;
+        /** Dropout rate of the transformer's embeddings and residual branches (0: none; transformer only). */
+        public Double dropout;
         public Boolean augmentFlip;
         public Long seed;
         /** Train on the first N training images only (0: all). */

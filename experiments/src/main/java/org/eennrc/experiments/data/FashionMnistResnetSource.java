@@ -76,6 +76,7 @@ public final class FashionMnistResnetSource implements OutputsSource {
         if (t.weightDecay != null) b.weightDecay(t.weightDecay);
         if (t.exitWeights != null) b.exitWeights(t.exitWeights.stream().mapToDouble(Double::doubleValue).toArray());
         if (t.exitTraining != null) b.exitTraining(exitTraining(t.exitTraining));
+        if (t.dropout != null) b.dropout(t.dropout);
         if (t.augmentFlip != null) b.augmentFlip(t.augmentFlip);
         if (t.seed != null) b.seed(t.seed);
         if (t.maxTrainImages != null) b.maxTrainImages(t.maxTrainImages);
@@ -126,6 +127,10 @@ public final class FashionMnistResnetSource implements OutputsSource {
         if (train.exitTraining() != TrainConfig.ExitTraining.JOINT) {
             throw new ConfigException(where, "training.exit_training", "the ResNet trains its exits jointly; "
                     + "detached exits are supported by the multi-exit transformer only");
+        }
+        if (train.dropout() > 0) {
+            throw new ConfigException(where, "training.dropout", "dropout is supported by the multi-exit "
+                    + "transformer only");
         }
         String text = hashText(model, train, data);
         String hash = Files2.sha256(text).substring(0, 16);
