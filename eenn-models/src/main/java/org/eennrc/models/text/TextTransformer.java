@@ -42,7 +42,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * <p>Variable names: {@code tok_emb}, {@code pos_emb}; block b: {@code b{b}_ln1_g}, … {@code b{b}_w2};
  * exit b: {@code e{b}_ln_g}, {@code e{b}_ln_b}, {@code e{b}_w}, {@code e{b}_b}. Training graph placeholders:
  * {@code ids} (INT32, [B, T]), {@code mask} (FLOAT, [B, T], 1 for real tokens), {@code labels} (FLOAT, one-hot
- * [B, C]); outputs {@code probs{b}}, loss {@code loss}.
+ * [B, C]) and, when trained with dropout, the masks {@code drop0} … {@code drop{2L}}; outputs {@code probs{b}},
+ * loss {@code loss}.
  */
 public final class TextTransformer {
     public static final String IDS = "ids";
