@@ -123,6 +123,7 @@ public final class TextTrainer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        createGradientQuietly(sd);
         out.onStart(String.format(Locale.ROOT, "[text] %s%n[text] %s%n[text] %s; train %d, validation %d texts, "
                         + "%d iterations/epoch", Dl4jRuntime.describe(), model, cfg, n, validation.size(), itersPerEpoch));
         // M2.1's fit() reports no loss (History.lossCurve() is null, Loss values are 0: the backward pass never
@@ -211,6 +212,21 @@ public final class TextTrainer {
         double wall = (System.nanoTime() - wallStart) / 1e9;
         return new Result(model, cfg, sd, history, lastEpoch, finished, wall,
                 trainSecondsTotal > 0 ? trainTextsTotal / trainSecondsTotal : 0, outDir);
+    }
+
+    /**
+     * Builds the backward graph now, with {@code System.out} silenced: M2.1's {@code createGradFunction} prints one
+     * "Added differentiated op" line per op to standard output (about 250 lines for the default model), which
+     * otherwise lands in the middle of every training log. {@code fit} reuses the function built here.
+     */
+    static void createGradientQuietly(SameDiff sd) {
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            sd.createGradFunction();
+        } finally {
+            System.setOut(stdout);
+        }
     }
 
     static Path writeCheckpoint(Path dir, SameDiff sd, TransformerConfig model, TrainConfig cfg, int epoch,
