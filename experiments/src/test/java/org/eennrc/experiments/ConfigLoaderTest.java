@@ -165,6 +165,13 @@ class ConfigLoaderTest {
         assertThat(org.eennrc.models.train.TrainConfig.defaults().toProperties()).doesNotContainKey("train.exitTraining");
         assertThat(org.eennrc.models.train.TrainConfig.fromProperties(t.toProperties()).exitTraining())
                 .isEqualTo(org.eennrc.models.train.TrainConfig.ExitTraining.DETACHED);
+        // the ResNet refuses both transformer-only settings, naming them
+        assertThatThrownBy(() -> org.eennrc.models.train.Trainer.checkSupported(t))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("exit_training: ");
+        assertThatThrownBy(() -> org.eennrc.models.train.Trainer.checkSupported(
+                org.eennrc.models.train.TrainConfig.builder().dropout(0.1).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("dropout: ");
+        org.eennrc.models.train.Trainer.checkSupported(org.eennrc.models.train.TrainConfig.defaults());
         w.training.exitTraining = "frozen";
         assertThatThrownBy(() -> org.eennrc.experiments.data.FashionMnistResnetSource.trainConfigBuilder(w.training))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -58,6 +58,21 @@ public final class Trainer {
     }
 
     /**
+     * Rejects the transformer-only settings: the ResNet trains its exits jointly and has no dropout.
+     *
+     * @throws IllegalArgumentException naming the setting
+     */
+    public static void checkSupported(TrainConfig cfg) {
+        if (cfg.exitTraining() != TrainConfig.ExitTraining.JOINT) {
+            throw new IllegalArgumentException("exit_training: the ResNet trains its exits jointly; "
+                    + cfg.exitTraining().name().toLowerCase(java.util.Locale.ROOT) + " is supported by the transformer only");
+        }
+        if (cfg.dropout() > 0) {
+            throw new IllegalArgumentException("dropout: supported by the transformer only, got " + cfg.dropout());
+        }
+    }
+
+    /**
      * Trains on Fashion-MNIST.
      *
      * @param dataDir  directory with the IDX files, null for the Debian package's folder
@@ -75,13 +90,7 @@ public final class Trainer {
     /** Trains on the given training and validation sets (validation may be empty). */
     public static TrainResult train(MultiExitResNetConfig model, TrainConfig cfg, ImageSet train, ImageSet validation,
                                     Path outDir, boolean resume, ProgressListener listener) {
-        if (cfg.exitTraining() != TrainConfig.ExitTraining.JOINT) {
-            throw new IllegalArgumentException("the ResNet trains its exits jointly; exit training "
-                    + cfg.exitTraining() + " is supported by the transformer only");
-        }
-        if (cfg.dropout() > 0) {
-            throw new IllegalArgumentException("dropout is supported by the transformer trainer only, got " + cfg.dropout());
-        }
+        checkSupported(cfg);
         Dl4jRuntime.init();
         ProgressListener out = listener != null ? listener : ProgressListener.printing(System.out);
         long wallStart = System.nanoTime();

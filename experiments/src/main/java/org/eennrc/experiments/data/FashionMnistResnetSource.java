@@ -121,16 +121,9 @@ public final class FashionMnistResnetSource implements OutputsSource {
         }
         try {
             train = trainConfig(config.training, data);
+            Trainer.checkSupported(train);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(where, "training", e.getMessage(), e);
-        }
-        if (train.exitTraining() != TrainConfig.ExitTraining.JOINT) {
-            throw new ConfigException(where, "training.exit_training", "the ResNet trains its exits jointly; "
-                    + "detached exits are supported by the multi-exit transformer only");
-        }
-        if (train.dropout() > 0) {
-            throw new ConfigException(where, "training.dropout", "dropout is supported by the multi-exit "
-                    + "transformer only");
         }
         String text = hashText(model, train, data);
         String hash = Files2.sha256(text).substring(0, 16);
