@@ -107,6 +107,10 @@ public final class TextTrainer {
                             + savedTrain.dropout() + " and exit training " + savedTrain.exitTraining()
                             + "; this run asks for dropout " + cfg.dropout() + " and " + cfg.exitTraining());
                 }
+                if (!savedTrain.toProperties().equals(cfg.toProperties())) {
+                    out.onStart("[text] resume: training configuration differs from the checkpoint's; the saved "
+                            + "updater and learning-rate schedule are kept. checkpoint: " + savedTrain + " now: " + cfg);
+                }
                 sd = SameDiff.load(ckDir.resolve(base + ".sd").toFile(), true);
                 startEpoch = Integer.parseInt(p.getProperty("state.completedEpochs"));
                 int iteration = Integer.parseInt(p.getProperty("state.iteration"));
