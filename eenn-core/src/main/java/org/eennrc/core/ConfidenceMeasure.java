@@ -1,7 +1,7 @@
 package org.eennrc.core;
 
 /**
- * The confidence c_l(x) in [0, 1] of one exit's predictive distribution (SPEC §1). The exit rule compares it
+ * The confidence c_l(x) in [0, 1] of one exit's predictive distribution (method.md §1). The exit rule compares it
  * with the shared threshold λ, so a measure must be comparable across exits: higher means "more sure".
  *
  * <p>Users plug in their own measure by implementing {@link #confidence(float[])} (patience-style or learned

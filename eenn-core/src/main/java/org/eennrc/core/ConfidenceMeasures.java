@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The built-in confidence measures of SPEC §1 and a lookup by name.
+ * The built-in confidence measures of method.md §1 and a lookup by name.
  *
  * <ul>
  *   <li>{@code max-softmax} (default): max_y p_l(y|x), the paper's choice for classification;</li>

@@ -3,7 +3,7 @@ package org.eennrc.core;
 import org.eennrc.risk.LambdaGrid;
 
 /**
- * What early exiting saves at every threshold λ_k (SPEC §5): the exit of each sample, the mean exit layer
+ * What early exiting saves at every threshold λ_k (method.md §5): the exit of each sample, the mean exit layer
  * (1-based), the mean compute and the relative saving 1 − compute(λ)/compute(full model).
  *
  * <p>The compute of a sample that leaves at exit l is the cumulative {@code flops[l]} when the outputs carry

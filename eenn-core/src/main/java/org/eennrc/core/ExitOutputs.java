@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The per-exit outputs of an early-exit model on N samples: for every sample n and exit l (0-based here, exit
- * L − 1 is the full model) a predictive distribution p_l(·|x_n) over C classes (SPEC §1), plus optional labels,
+ * L − 1 is the full model) a predictive distribution p_l(·|x_n) over C classes (method.md §1), plus optional labels,
  * cumulative compute per exit ({@code flops}) and a model-provided confidence.
  *
  * <p><b>Why flat float storage:</b> N = 50,000, L = 5, C = 1000 is 250 M probabilities: 1 GB as {@code float[]},
@@ -14,7 +14,7 @@ import java.util.Arrays;
  * <p><b>What is cached:</b> one pass over the probabilities at construction validates them and records, per
  * (n, l), the prediction ŷ_l = argmax p_l (lowest index on ties, like {@code numpy.argmax}), the two largest
  * probabilities and Σ_c p_l(c)². These make the max-softmax and top-diff confidences and the Brier risks O(1)
- * per (n, l), which is what lets five loss matrices be built in well under a second (SPEC §1, "fast evaluation").
+ * per (n, l), which is what lets five loss matrices be built in well under a second (method.md §1, "fast evaluation").
  *
  * <p><b>Validation:</b> probabilities must be finite, in [0, 1], and each vector must sum to 1 within
  * {@value #SUM_TOLERANCE}; they are then renormalised to sum to 1 so that the risks stay inside their declared

@@ -15,8 +15,8 @@ import org.eennrc.risk.LambdaGrid;
 import org.eennrc.risk.io.AtomicFiles;
 
 /**
- * A calibrated early-exit policy: which confidence measure, which shared threshold λ̂ (SPEC §1), and the
- * certificate that says what was controlled and how (SPEC §3–4). It is what calibration produces and what
+ * A calibrated early-exit policy: which confidence measure, which shared threshold λ̂ (method.md §1), and the
+ * certificate that says what was controlled and how (method.md §3–4). It is what calibration produces and what
  * deployment consumes, so it is saved as a small JSON file and {@link #apply applied} to new outputs.
  *
  * <p>The certificate only holds for new data exchangeable with the calibration set, with the same model and
@@ -35,7 +35,7 @@ public record ExitPolicy(String confidence, double lambda, int numExits, Certifi
     /**
      * What a threshold certifies.
      *
-     * @param risk the risk's name (SPEC §2)
+     * @param risk the risk's name (method.md §2)
      * @param controller the controller's name, e.g. {@code ucb-wsr}
      * @param epsilon the tolerance ε
      * @param delta the error level δ, NaN when the guarantee does not use one

@@ -1,7 +1,7 @@
 package org.eennrc.core;
 
 /**
- * The exit rule of SPEC §1 with one threshold shared by all exits:
+ * The exit rule of method.md §1 with one threshold shared by all exits:
  *
  * <pre>  l̂(x; λ) = min{ l : c_l(x) > λ },  or the last exit if none passes   (strict ">")</pre>
  *

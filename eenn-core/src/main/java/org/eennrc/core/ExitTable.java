@@ -7,7 +7,7 @@ import org.eennrc.risk.LambdaGrid;
  * (10 MB for K = 101, N = 50,000).
  *
  * <p><b>Why breakpoints:</b> with m_l = max_{j<=l} c_j (non-decreasing in l), the exit at λ is
- * min{ l : m_l > λ } (SPEC §1). On a decreasing grid, exit l is admissible from the first index
+ * min{ l : m_l > λ } (method.md §1). On a decreasing grid, exit l is admissible from the first index
  * k_l = min{ k : λ_k < m_l } onwards, and k_l is non-increasing in l, so the exit of sample i is a step
  * function of k with at most L steps. {@link #build} finds the k_l by binary search (O(N L log K)) and then
  * writes the table row by row, moving each sample's pointer down past the breakpoints it crosses: O(N (L + K))

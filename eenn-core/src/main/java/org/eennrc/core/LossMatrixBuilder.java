@@ -5,8 +5,8 @@ import org.eennrc.risk.LambdaGrid;
 import org.eennrc.risk.LossMatrix;
 
 /**
- * Builds the risk-control {@link LossMatrix} ℓ[k][i] (SPEC §4) of any {@link Risk} for per-exit outputs, a
- * confidence measure and a threshold grid, in O(N (L + K)) per risk (SPEC §1, "fast evaluation"):
+ * Builds the risk-control {@link LossMatrix} ℓ[k][i] (method.md §4) of any {@link Risk} for per-exit outputs, a
+ * confidence measure and a threshold grid, in O(N (L + K)) per risk (method.md §1, "fast evaluation"):
  *
  * <ol>
  *   <li>the confidences c_l(x_i) are computed once (O(N L), or O(N L C) for entropy);</li>

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How far the outputs depart from marginal monotonicity (SPEC §3): CRC and UCB assume the risk is
+ * How far the outputs depart from marginal monotonicity (method.md §3): CRC and UCB assume the risk is
  * non-increasing in λ on average ("later exits are better on average"); LTT with fixed-sequence testing does
  * not. Reported:
  *

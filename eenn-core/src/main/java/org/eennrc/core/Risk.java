@@ -1,7 +1,7 @@
 package org.eennrc.core;
 
 /**
- * A per-sample loss that compares an exit's output with the full model's (SPEC §2), so that λ = 1 (every sample
+ * A per-sample loss that compares an exit's output with the full model's (method.md §2), so that λ = 1 (every sample
  * at the last exit) has zero loss by construction. A risk declares its range, because the controllers' guarantees
  * depend on the bound B (CRC's correction B/(n+1), the concentration bounds), and whether it needs labels.
  *

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The five risks of SPEC §2 and a lookup by name. With p_l the exit-l distribution, ŷ_l its argmax, L the last
+ * The five risks of method.md §2 and a lookup by name. With p_l the exit-l distribution, ŷ_l its argmax, L the last
  * exit, y the label and e_y the one-hot vector:
  *
  * <table>
@@ -128,7 +128,7 @@ public final class Risks {
         return ALL.stream().map(Risk::name).toList();
     }
 
-    /** The five risks, in SPEC §2 order. */
+    /** The five risks, in method.md §2 order. */
     public static List<Risk> all() {
         return ALL;
     }

@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *       oneDNN layer helpers by default; the other half of the fix is {@link org.nd4j.nativeblas.Nd4jCpu});</li>
  *   <li>allows helpers on the ND4J environment as well;</li>
  *   <li>warns when the javacpp memory caps are absent (ND4J frees off-heap memory only on GC; without caps RSS
- *       grows to several GB, see shared/notes/dl4j-m2.1.md, trap 2).</li>
+ *       grows to several GB, see docs/dl4j-notes.md, trap 2).</li>
  * </ul>
  */
 public final class Dl4jRuntime {

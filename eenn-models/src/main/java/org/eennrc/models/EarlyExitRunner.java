@@ -350,7 +350,7 @@ public final class EarlyExitRunner {
     }
 
     /**
-     * The simulated exit of SPEC §1 on exported outputs: {@link ExitRule} on the measure's confidences. What
+     * The simulated exit of method.md §1 on exported outputs: {@link ExitRule} on the measure's confidences. What
      * {@link #run} must reproduce.
      */
     public static Result simulate(ExitOutputs outputs, double lambda, ConfidenceMeasure measure) {

@@ -3,7 +3,7 @@ package org.nd4j.nativeblas;
 import java.lang.reflect.Method;
 
 /**
- * Compatibility shim for DL4J 1.0.0-M2.1 (see shared/notes/dl4j-m2.1.md, trap 1).
+ * Compatibility shim for DL4J 1.0.0-M2.1 (see docs/dl4j-notes.md, trap 1).
  *
  * <p>{@code org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper#mklDnnEnabled()} looks up, by reflection,
  * {@code org.nd4j.nativeblas.Nd4jCpu$Environment#getInstance().isUseMKLDNN()}. In M2.1 that class moved to

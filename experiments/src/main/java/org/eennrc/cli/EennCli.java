@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code eenn} command line: risk control for early-exit neural networks on cached losses (SPEC §3–§5).
+ * The {@code eenn} command line: risk control for early-exit neural networks on cached losses (method.md §3–§5).
  *
  * <p>Subcommands: {@code calibrate} (pick a certified threshold from a loss matrix), {@code protocol} (the paper's
  * repeated calibration/test evaluation) and {@code controllers} (list the registered controllers). Results go to

@@ -55,7 +55,7 @@ public final class LossOptions {
 
     @Option(names = "--risk", paramLabel = "NAME",
             description = "With --outputs: prediction-gap, brier-gap, prediction-consistency, brier-consistency or "
-                    + "hellinger-consistency (SPEC §2).")
+                    + "hellinger-consistency (method.md §2).")
     String risk;
 
     @Option(names = "--confidence", paramLabel = "NAME",
@@ -150,7 +150,7 @@ public final class LossOptions {
         }
     }
 
-    /** Marginal-monotonicity warnings (SPEC §3) for outputs-based losses, one per line, for stderr. */
+    /** Marginal-monotonicity warnings (method.md §3) for outputs-based losses, one per line, for stderr. */
     static java.util.List<String> monotonicityWarnings(Loaded loaded) {
         if (!loaded.fromOutputs()) return java.util.List.of();
         return MonotonicityDiagnostic.of(loaded.builder(), loaded.risk()).warnings();

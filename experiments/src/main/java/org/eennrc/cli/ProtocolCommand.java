@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code eenn protocol}: the evaluation protocol of SPEC §5 (seeded random calibration/test splits), one JSON line
+ * {@code eenn protocol}: the evaluation protocol of method.md §5 (seeded random calibration/test splits), one JSON line
  * per (controller, ε) on stdout, and optionally protocol.csv, protocol.json and provenance.json in a folder.
  */
 @Command(name = "protocol",
@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
                     + "mean_efficiency (mean test cost at the chosen threshold, e.g. exit layer), relative_saving "
                     + "(1 - cost / cost of the full model), mean_index, infeasible_rate.",
             ""},
-        footer = {"", "Example (the CALM reproduction, SPEC §5):",
+        footer = {"", "Example (the CALM reproduction, method.md §5):",
             "  eenn protocol --scores rouge_l.npy --reference-row 0 \\",
             "      --efficiency mean_exit_layer.npy --controllers naive,crc,ucb-wsr,ltt-fst \\",
             "      --epsilons 0.01:0.19:0.01 --delta 0.1 --n-cal 100 --trials 50 --seed 42 \\",

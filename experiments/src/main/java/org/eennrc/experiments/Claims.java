@@ -10,7 +10,7 @@ import org.eennrc.experiments.Reproducer.Run;
 import org.eennrc.risk.Guarantee;
 import org.eennrc.risk.protocol.ProtocolRow;
 
-/** Checks the headline claims of SPEC §5 on protocol results, with the numbers behind each verdict. */
+/** Checks the headline claims of method.md §5 on protocol results, with the numbers behind each verdict. */
 final class Claims {
     static final String CRITERIA = "Criteria. *Risk control*: for CRC-type controllers (guarantee E[R] ≤ ε) the mean "
             + "test risk must be ≤ ε + 2 standard errors over trials at every ε; for UCB/LTT (P(R ≤ ε) ≥ 1 − δ) the "

@@ -26,7 +26,7 @@ import org.eennrc.risk.protocol.ProtocolRow;
 /**
  * Writes a report folder: {@code results.csv} and {@code results.json} (every number), {@code provenance.json},
  * the config as it was read, one PNG of four panels per risk and calibration size, and {@code report.md}
- * embedding the figures and checking the claims of SPEC §5.
+ * embedding the figures and checking the claims of method.md §5.
  *
  * <p>Atomic enough: everything is written into {@code DIR.tmp}, which then replaces {@code DIR} by renames, so a
  * crash leaves either the old report or the new one (plus a stray {@code .tmp}/{@code .old} folder), never a
@@ -232,7 +232,7 @@ public final class ReportWriter {
         md.append("| samples × thresholds | ").append(first.losses().numSamples()).append(" × ")
                 .append(first.losses().numLambdas()).append(" |\n\n");
 
-        md.append("## Claims of SPEC §5\n\n");
+        md.append("## Claims of method.md §5\n\n");
         md.append("| claim | risk | n_cal | verdict | evidence |\n| --- | --- | --- | --- | --- |\n");
         for (Claims.Claim cl : claims) {
             md.append("| ").append(cl.claim()).append(" | ").append(cl.risk()).append(" | ")

@@ -18,7 +18,7 @@ import org.eennrc.risk.protocol.Protocol;
 import org.eennrc.risk.protocol.ProtocolRow;
 import org.eennrc.risk.protocol.ProtocolSettings;
 
-/** Runs the evaluation protocol (SPEC §5) for every configured risk × n_cal, all controllers and the ε grid. */
+/** Runs the evaluation protocol (method.md §5) for every configured risk × n_cal, all controllers and the ε grid. */
 public final class Reproducer {
     private final ExperimentConfig config;
     private final ExperimentData data;

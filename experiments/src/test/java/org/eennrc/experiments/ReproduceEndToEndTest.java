@@ -87,7 +87,7 @@ class ReproduceEndToEndTest {
         }
         String md = Files.readString(out.resolve("report.md"));
         assertThat(md).contains("# Reproduction: tiny-outputs", "![prediction-gap, n_cal 50](fig-prediction-gap-ncal50.png)",
-                "## Claims of SPEC §5", "## Provenance", "\"libraries\"");
+                "## Claims of method.md §5", "## Provenance", "\"libraries\"");
         assertThat(Files.readString(out.resolve("config.yaml"))).isEqualTo(Files.readString(cfg));
     }
 

@@ -6,7 +6,7 @@ package org.eennrc.risk;
  * the binomial-type statistics need nothing else.
  *
  * <p>{@link #sum()} and {@link #mean()} are exact sums; {@link #ceilCount()} gives ⌈n R̂⌉ with the
- * tolerance that SPEC §4 asks for (in floating point 0.07·100 = 7.000000000000001).
+ * tolerance that method.md §4 asks for (in floating point 0.07·100 = 7.000000000000001).
  */
 public final class BoundedSample {
     private final double[] values;

@@ -3,7 +3,7 @@ package org.eennrc.risk;
 import java.util.Arrays;
 
 /**
- * What a controller decided on one calibration set for one ε (SPEC §4): the chosen index k̂ (and λ̂ when
+ * What a controller decided on one calibration set for one ε (method.md §4): the chosen index k̂ (and λ̂ when
  * the grid is known), whether anything was certified, the per-λ statistic the decision was based on, the
  * kind of guarantee and the transformation applied to the losses.
  *

@@ -3,7 +3,7 @@ package org.eennrc.risk;
 import java.util.function.IntToDoubleFunction;
 
 /**
- * A family-wise error procedure for Learn then Test (SPEC §4): given the p-values of the hypotheses
+ * A family-wise error procedure for Learn then Test (method.md §4): given the p-values of the hypotheses
  * H_0, H_1, … (in grid order, index 0 = full model) it decides which to reject at level δ.
  * Plug in a new one by binding it by name; the controller {@code ltt-<name>} then exists.
  */

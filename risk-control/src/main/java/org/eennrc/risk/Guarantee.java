@@ -1,6 +1,6 @@
 package org.eennrc.risk;
 
-/** The kind of guarantee a controller gives (SPEC §3). */
+/** The kind of guarantee a controller gives (method.md §3). */
 public enum Guarantee {
     /** No guarantee (the naive baseline). */
     NONE("none"),

@@ -3,7 +3,7 @@ package org.eennrc.risk;
 import java.util.Arrays;
 
 /**
- * The threshold grid Λ = {λ_0 > λ_1 > … > λ_K} of SPEC §1. Index 0 is the safe end (λ = 1, full model);
+ * The threshold grid Λ = {λ_0 > λ_1 > … > λ_K} of method.md §1. Index 0 is the safe end (λ = 1, full model);
  * larger indices exit earlier. The default is 1.00, 0.99, …, 0.00 (101 values).
  */
 public final class LambdaGrid {

@@ -4,11 +4,11 @@ import java.util.Arrays;
 
 /**
  * Per-sample losses on a threshold grid: {@code loss(k, i)} is the loss of sample {@code i} when the
- * exit threshold is λ_k (SPEC §4, ℓ[k][i]). Row 0 is the safe end of the grid (λ = 1, the full model),
+ * exit threshold is λ_k (method.md §4, ℓ[k][i]). Row 0 is the safe end of the grid (λ = 1, the full model),
  * larger indices exit earlier.
  *
  * <p>The matrix also carries the declared range of the loss, [{@link #lowerBound()}, {@link #upperBound()}]
- * (B in SPEC §2): CRC's correction term and every concentration bound depend on B, so a loss above its
+ * (B in method.md §2): CRC's correction term and every concentration bound depend on B, so a loss above its
  * declared bound would silently void the guarantee. The factory methods therefore reject it, together with
  * NaN/Inf and ragged rows.
  *

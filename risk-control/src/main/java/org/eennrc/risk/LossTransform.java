@@ -1,7 +1,7 @@
 package org.eennrc.risk;
 
 /**
- * What a controller did to the losses before computing its statistic (SPEC §2): statistics that need
+ * What a controller did to the losses before computing its statistic (method.md §2): statistics that need
  * losses in [0, 1] (Hoeffding, Bentkus, HB p-values) use x' = max(x, 0) / B; CRC, WSR and the naive rule
  * use the losses as they are. Recorded in every result so that a certificate says what it certifies.
  */

@@ -2,7 +2,7 @@ package org.eennrc.risk;
 
 /**
  * A super-uniform p-value for the null hypothesis H: R(λ) > ε, from the losses of one threshold clipped and
- * scaled to [0, 1] (Learn then Test, SPEC §4). Plug in a new one by binding it by name.
+ * scaled to [0, 1] (Learn then Test, method.md §4). Plug in a new one by binding it by name.
  */
 public interface PValue {
 

@@ -1,12 +1,12 @@
 package org.eennrc.risk;
 
 /**
- * Picks the most aggressive threshold index that still carries a guarantee (SPEC §3–§4).
+ * Picks the most aggressive threshold index that still carries a guarantee (method.md §3–§4).
  *
  * <p>The work is split in two so that the per-λ statistics of one calibration set (the empirical
  * risks, the upper confidence bounds, ...) are computed once and reused for a whole grid of tolerances ε:
  * {@link #prepare} does the ε-independent work and {@link Calibration#select} answers one ε. The evaluation
- * protocol (SPEC §5) relies on this.
+ * protocol (method.md §5) relies on this.
  *
  * <p>Implementations must be stateless and thread-safe: the protocol calls one instance from several
  * threads. A user plugs in a new controller by binding it by name in a Guice module (see

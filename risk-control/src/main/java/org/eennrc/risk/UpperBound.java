@@ -1,7 +1,7 @@
 package org.eennrc.risk;
 
 /**
- * A (1 − δ) upper confidence bound R̂⁺ on the mean loss of one threshold (the UCB controllers, SPEC §4,
+ * A (1 − δ) upper confidence bound R̂⁺ on the mean loss of one threshold (the UCB controllers, method.md §4,
  * following RCPS). Plug in a new bound by binding it by name; the controller {@code ucb-<name>} then exists.
  */
 public interface UpperBound {

@@ -11,7 +11,7 @@ import org.eennrc.risk.bounds.WsrBound;
 import org.junit.jupiter.api.Test;
 
 /**
- * Upper bounds against values computed by hand from the SPEC §4 formulas (reference values from an
+ * Upper bounds against values computed by hand from the method.md §4 formulas (reference values from an
  * independent NumPy/SciPy implementation: scipy.stats.binom and scipy.optimize.brentq).
  */
 class BoundsTest {

@@ -11,7 +11,7 @@ import org.eennrc.risk.ltt.FixedSequenceTesting;
 import org.eennrc.risk.ltt.HoeffdingBentkusPValue;
 import org.junit.jupiter.api.Test;
 
-/** LTT p-values and family-wise error procedures against hand-computed values (SPEC §4). */
+/** LTT p-values and family-wise error procedures against hand-computed values (method.md §4). */
 class PValuesTest {
 
     @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded validity tests (SPEC §3, §5): synthetic pools with a known risk curve, split at random into calibration
+ * Seeded validity tests (method.md §3, §5): synthetic pools with a known risk curve, split at random into calibration
  * and test sets 500 times by the evaluation protocol itself.
  *
  * <ul>

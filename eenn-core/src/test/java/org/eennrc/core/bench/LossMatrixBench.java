@@ -10,7 +10,7 @@ import org.eennrc.core.Risks;
 import org.eennrc.risk.LossMatrix;
 
 /**
- * Times building all five loss matrices (SPEC §2) on realistic synthetic outputs, N = 50,000, L = 5, C = 1000
+ * Times building all five loss matrices (method.md §2) on realistic synthetic outputs, N = 50,000, L = 5, C = 1000
  * (issue 3: target under 2 s in total after warm-up). Not a unit test: run it by hand with ≥ 3 GB of heap,
  *
  * <pre>

@@ -28,7 +28,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * padding mask added as −1e9 to the scores of padded keys; pooling averages the non-padding positions only. So a
  * padding position never influences a real one, and the output does not depend on the padding tokens.
  *
- * <p>Traps of DL4J 1.0.0-M2.1 avoided on purpose (shared/notes/dl4j-m2.1.md): the training graph embeds by
+ * <p>Traps of DL4J 1.0.0-M2.1 avoided on purpose (docs/dl4j-notes.md): the training graph embeds by
  * {@code oneHot(ids)·E} (the backward pass of {@code gather} fails, with 2-D and with 1-D indices); the inference
  * graphs use {@code gather} (forward only, exactly the same rows); every affine map is {@code x.mmul(W).add(b)},
  * never {@code sd.nn.linear}.

@@ -26,7 +26,7 @@ public final class TrainConfig {
 
     /**
      * How the exit losses reach the backbone. JOINT: every exit's loss trains the blocks below it (the sum of
-     * SPEC's per-exit losses). DETACHED: the gradient of exits 1..L-1 stops at the head's input, so the backbone is
+     * per-exit losses of docs/method.md). DETACHED: the gradient of exits 1..L-1 stops at the head's input, so the backbone is
      * trained by the last exit alone and the earlier heads learn to read the features it makes (DeeBERT's two-stage
      * recipe in one run). The transformer supports both; the ResNet trainer only JOINT.
      */

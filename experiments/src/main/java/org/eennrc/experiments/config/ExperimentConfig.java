@@ -28,7 +28,7 @@ public final class ExperimentConfig {
     public TrainingConfig training;
     /** Confidence measure name (max-softmax, top-diff, entropy, provided); outputs and model experiments. */
     public String confidence;
-    /** Risk names (SPEC §2); for cached scores, {@code score-gap}. */
+    /** Risk names (method.md §2); for cached scores, {@code score-gap}. */
     public List<String> risks;
     /** Controller names, in the order they are reported (see {@code eenn controllers}). */
     public List<String> controllers;
@@ -38,7 +38,7 @@ public final class ExperimentConfig {
     public Map<String, String> customBounds = new LinkedHashMap<>();
     /** The threshold grid for outputs and model experiments (cached scores bring their own). */
     public LambdaGridConfig lambdaGrid = new LambdaGridConfig();
-    /** The evaluation protocol (SPEC §5). */
+    /** The evaluation protocol (method.md §5). */
     public ProtocolConfig protocol;
 
     /** The file this config was read from (set by the loader, not a key). */
@@ -53,7 +53,7 @@ public final class ExperimentConfig {
         public int size = 101;
     }
 
-    /** The protocol of SPEC §5. */
+    /** The protocol of method.md §5. */
     public static final class ProtocolConfig {
         /** ε values: {@code 0.01:0.19:0.01}, a number or a list. */
         public Values.Grid epsilons;

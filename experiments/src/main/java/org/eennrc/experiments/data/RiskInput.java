@@ -7,7 +7,7 @@ import org.eennrc.risk.protocol.EfficiencyTable;
 
 /**
  * Everything the protocol needs for one risk: the loss matrix ℓ[k][i], the cost of every threshold, the λ grid
- * (null when unknown) and the marginal-monotonicity diagnostic (SPEC §3) for the report.
+ * (null when unknown) and the marginal-monotonicity diagnostic (method.md §3) for the report.
  *
  * @param efficiencyLabel what the cost measures, e.g. "mean exit layer" or "MACs"
  * @param diagnostics name → value (numbers, arrays, strings), written into results.json

@@ -4,7 +4,7 @@ import org.eennrc.risk.BoundedSample;
 import org.eennrc.risk.LossTransform;
 import org.eennrc.risk.UpperBound;
 
-/** Bentkus: R̂⁺ = sup{ r : e · BinomCDF(⌈n R̂⌉; n, r) >= δ } on losses in [0, 1] (SPEC §4, UCB). */
+/** Bentkus: R̂⁺ = sup{ r : e · BinomCDF(⌈n R̂⌉; n, r) >= δ } on losses in [0, 1] (method.md §4, UCB). */
 public final class BentkusBound implements UpperBound {
     @Override
     public String name() {

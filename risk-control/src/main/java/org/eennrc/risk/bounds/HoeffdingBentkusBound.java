@@ -6,7 +6,7 @@ import org.eennrc.risk.UpperBound;
 
 /**
  * Hoeffding–Bentkus (HB): the sup of r where min(exp(−n h(min(R̂, r), r)), e · BinomCDF(⌈n R̂⌉; n, r)) >= δ,
- * i.e. the smaller of the two bounds (SPEC §4, UCB). Losses in [0, 1].
+ * i.e. the smaller of the two bounds (method.md §4, UCB). Losses in [0, 1].
  */
 public final class HoeffdingBentkusBound implements UpperBound {
     @Override

@@ -4,7 +4,7 @@ import org.eennrc.risk.BoundedSample;
 import org.eennrc.risk.LossTransform;
 import org.eennrc.risk.UpperBound;
 
-/** Hoeffding: R̂⁺ = R̂ + sqrt(log(1/δ) / (2n)) on losses in [0, 1] (SPEC §4, UCB). */
+/** Hoeffding: R̂⁺ = R̂ + sqrt(log(1/δ) / (2n)) on losses in [0, 1] (method.md §4, UCB). */
 public final class HoeffdingBound implements UpperBound {
     @Override
     public String name() {

@@ -6,7 +6,7 @@ import org.apache.commons.math3.distribution.BinomialDistribution;
 
 /**
  * The tail inequalities shared by the Hoeffding, Bentkus and Hoeffding–Bentkus bounds and the LTT p-values
- * (SPEC §4), and the root finding that turns a tail into a bound. Binomial CDFs and Brent's method come from
+ * (method.md §4), and the root finding that turns a tail into a bound. Binomial CDFs and Brent's method come from
  * Commons Math.
  */
 public final class Tails {

@@ -5,7 +5,7 @@ import org.eennrc.risk.LossTransform;
 import org.eennrc.risk.UpperBound;
 
 /**
- * Waudby-Smith–Ramdas betting bound (the paper's choice; SPEC §4, UCB). With the losses x_1..x_n in
+ * Waudby-Smith–Ramdas betting bound (the paper's choice; method.md §4, UCB). With the losses x_1..x_n in
  * calibration order:
  * <pre>
  *   μ̂_i = (1/2 + Σ_{j≤i} x_j) / (1 + i),   σ̂²_i = (1/4 + Σ_{j≤i} (x_j − μ̂_j)²) / (1 + i),   σ̂²_0 = 1/4,

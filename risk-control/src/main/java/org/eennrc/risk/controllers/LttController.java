@@ -12,7 +12,7 @@ import org.eennrc.risk.PValue;
 import org.eennrc.risk.RiskController;
 
 /**
- * Learn then Test (SPEC §4): one null hypothesis H_k: R(λ_k) > ε per grid index, a p-value from the losses
+ * Learn then Test (method.md §4): one null hypothesis H_k: R(λ_k) > ε per grid index, a p-value from the losses
  * clipped and scaled to [0, 1] (tested against ε/B), and a family-wise error procedure at level δ. k̂ is the
  * largest rejected index. Needs no monotonicity of the risk.
  *

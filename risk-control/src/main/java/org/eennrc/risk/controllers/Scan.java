@@ -2,7 +2,7 @@ package org.eennrc.risk.controllers;
 
 import java.util.function.IntPredicate;
 
-/** The two ways SPEC §4 turns per-index pass/fail into k̂. */
+/** The two ways method.md §4 turns per-index pass/fail into k̂. */
 enum Scan {
     /** The largest k anywhere in the grid that passes (naive rule, CRC as in the paper). */
     ANYWHERE {

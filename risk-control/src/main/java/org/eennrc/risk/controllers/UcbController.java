@@ -10,7 +10,7 @@ import org.eennrc.risk.RiskController;
 import org.eennrc.risk.UpperBound;
 
 /**
- * Upper-confidence-bound control (RCPS; SPEC §4): k̂ is the end of the run k = 0, 1, … with R̂⁺(k) < ε. The
+ * Upper-confidence-bound control (RCPS; method.md §4): k̂ is the end of the run k = 0, 1, … with R̂⁺(k) < ε. The
  * bounds do not depend on ε, so one calibration set answers a whole ε grid: {@link Calibration#selectIndex} only
  * asks whether R̂⁺(k) < ε (one tail evaluation, see {@link UpperBound#isBelow}), lazily in k, and remembers the
  * answers, so that an ascending ε grid costs about one scan of the λ grid. {@link Calibration#select} computes

@@ -15,7 +15,7 @@ import java.util.Locale;
  * Loss matrices and vectors from {@code .npy} or {@code .csv} files, for calibrating cached losses of any model.
  *
  * <p>A matrix has one row per threshold λ_k (row 0 = λ = 1, the full model) and one column per sample, as in
- * SPEC §4. CSV: one line per row, comma separated; blank lines are ignored. A bad number is reported with its
+ * method.md §4. CSV: one line per row, comma separated; blank lines are ignored. A bad number is reported with its
  * line and column.
  */
 public final class MatrixFiles {

@@ -5,7 +5,7 @@ import org.eennrc.risk.PValue;
 import org.eennrc.risk.bounds.Tails;
 
 /**
- * The exact binomial p-value BinomCDF(n R̂; n, ε), valid for 0-1 losses only (SPEC §4). It refuses other
+ * The exact binomial p-value BinomCDF(n R̂; n, ε), valid for 0-1 losses only (method.md §4). It refuses other
  * losses, because for them it is not super-uniform and would silently break the guarantee.
  */
 public final class BinomialPValue implements PValue {

@@ -2,7 +2,7 @@ package org.eennrc.risk.ltt;
 
 import org.eennrc.risk.FwerProcedure;
 
-/** Bonferroni (SPEC §4): reject every k with p_k ≤ δ / K; return the largest rejected index. */
+/** Bonferroni (method.md §4): reject every k with p_k ≤ δ / K; return the largest rejected index. */
 public final class Bonferroni implements FwerProcedure {
     @Override
     public String name() {

@@ -3,7 +3,7 @@ package org.eennrc.risk.ltt;
 import org.eennrc.risk.FwerProcedure;
 
 /**
- * Fixed-sequence testing (SPEC §4; CALM's choice): test k = 0, 1, 2, … in order, reject while p_k ≤ δ, stop at
+ * Fixed-sequence testing (method.md §4; CALM's choice): test k = 0, 1, 2, … in order, reject while p_k ≤ δ, stop at
  * the first p_k > δ. Controls the family-wise error at δ with no multiplicity correction because the order is
  * fixed in advance. Returns the last rejected index (the textbook rule, one step more conservative than the
  * paper's code).

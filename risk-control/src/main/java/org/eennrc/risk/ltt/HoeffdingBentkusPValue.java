@@ -5,7 +5,7 @@ import org.eennrc.risk.PValue;
 import org.eennrc.risk.bounds.Tails;
 
 /**
- * The Hoeffding–Bentkus p-value of LTT (SPEC §4):
+ * The Hoeffding–Bentkus p-value of LTT (method.md §4):
  * p_HB(R̂; n, ε) = min( exp(−n h(min(R̂, ε), ε)), e · BinomCDF(⌈n R̂⌉; n, ε) ), capped at 1.
  * Sanity value: p_HB(0.05; 100, 0.1) = 0.1565.
  */

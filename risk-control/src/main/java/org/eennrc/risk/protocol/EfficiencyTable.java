@@ -1,7 +1,7 @@
 package org.eennrc.risk.protocol;
 
 /**
- * The cost of early exit at each threshold (SPEC §5): either one value per λ (mean exit layer, as cached for
+ * The cost of early exit at each threshold (method.md §5): either one value per λ (mean exit layer, as cached for
  * the CALM data) or one value per λ and sample (each sample's exit layer or FLOPs), in which case the test
  * mean over the test split of a trial is reported. Lower is cheaper; index 0 is the full model.
  */

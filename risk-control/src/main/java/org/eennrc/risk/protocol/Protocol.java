@@ -10,7 +10,7 @@ import org.eennrc.risk.RiskController;
 import org.eennrc.risk.RiskController.Calibration;
 
 /**
- * The evaluation protocol of SPEC §5: for each seeded trial, draw n_cal samples without replacement as the
+ * The evaluation protocol of method.md §5: for each seeded trial, draw n_cal samples without replacement as the
  * calibration set (the rest is the test set), let every controller pick k̂ for every ε, and record the test
  * risk, whether it exceeds ε, and the test cost at k̂.
  *

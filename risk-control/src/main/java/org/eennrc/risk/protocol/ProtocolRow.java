@@ -1,7 +1,7 @@
 package org.eennrc.risk.protocol;
 
 /**
- * One controller at one ε, summarised over the trials of the protocol (SPEC §5).
+ * One controller at one ε, summarised over the trials of the protocol (method.md §5).
  *
  * @param meanRisk mean over trials of the test risk at λ̂
  * @param sdRisk sample standard deviation of the test risk over trials

@@ -3,7 +3,7 @@ package org.eennrc.risk.protocol;
 import org.eennrc.risk.Checks;
 
 /**
- * The settings of the evaluation protocol (SPEC §5): the ε grid, δ, the calibration size, the number of random
+ * The settings of the evaluation protocol (method.md §5): the ε grid, δ, the calibration size, the number of random
  * calibration/test splits and the seed that makes them reproducible.
  */
 public record ProtocolSettings(double[] epsilons, double delta, int nCal, int trials, long seed) {
