@@ -447,6 +447,24 @@ public final class ExitOutputs {
         return confidence;
     }
 
+    /**
+     * Accuracy of every exit against the labels (exit 1 first): the one per-exit accuracy of the project, used by
+     * training validation, export summaries and reports.
+     *
+     * @throws IllegalStateException if the outputs carry no labels
+     */
+    public double[] accuracyPerExit() {
+        if (labels == null) throw new IllegalStateException("per-exit accuracy needs labels; these outputs have none");
+        double[] acc = new double[l];
+        for (int i = 0; i < n; i++) {
+            for (int e = 0; e < l; e++) {
+                if (argmax[i * l + e] == labels[i]) acc[e]++;
+            }
+        }
+        for (int e = 0; e < l; e++) acc[e] /= Math.max(1, n);
+        return acc;
+    }
+
     /** The outputs of the given samples, in the given order (copies). */
     public ExitOutputs subset(int[] samples) {
         if (samples == null || samples.length == 0) throw new IllegalArgumentException("subset needs at least 1 sample");

@@ -76,33 +76,12 @@ public record ExitPolicy(String confidence, double lambda, int numExits, Certifi
 
     // ------------------------------------------------------------------ apply
 
-    /** Per-sample exits (0-based) and predictions of a policy on some outputs. */
-    public record Decision(int[] exits, int[] predictions) {
-        public Decision {
-            exits = exits.clone();
-            predictions = predictions.clone();
-        }
-
-        @Override
-        public int[] exits() {
-            return exits.clone();
-        }
-
-        @Override
-        public int[] predictions() {
-            return predictions.clone();
-        }
-
-        /** Mean 1-based exit layer. */
-        public double meanExitLayer() {
-            double s = 0;
-            for (int e : exits) s += e + 1;
-            return s / exits.length;
-        }
-    }
-
-    /** Applies the policy with the built-in measure of its name. */
-    public Decision apply(ExitOutputs outputs) {
+    /**
+     * The simulated exit (method.md §1) on exported outputs: each sample's exit by {@link ExitRule} on the measure's
+     * confidences, and that exit's prediction. This is the one simulated exit of the project; real early exit
+     * (eenn-models) must reproduce it sample by sample. Uses the built-in measure of the policy's name.
+     */
+    public ExitResult apply(ExitOutputs outputs) {
         return apply(outputs, ConfidenceMeasures.byName(confidence));
     }
 
@@ -111,7 +90,7 @@ public record ExitPolicy(String confidence, double lambda, int numExits, Certifi
      *
      * @throws IllegalArgumentException if the measure's name or the number of exits does not match
      */
-    public Decision apply(ExitOutputs outputs, ConfidenceMeasure measure) {
+    public ExitResult apply(ExitOutputs outputs, ConfidenceMeasure measure) {
         if (!measure.name().equals(confidence)) {
             throw new IllegalArgumentException("policy was calibrated with confidence '" + confidence
                     + "' but measure '" + measure.name() + "' was given; the certificate would not hold");
@@ -128,7 +107,7 @@ public record ExitPolicy(String confidence, double lambda, int numExits, Certifi
             exits[i] = ExitRule.exit(conf, i, numExits, lambda);
             preds[i] = outputs.prediction(i, exits[i]);
         }
-        return new Decision(exits, preds);
+        return new ExitResult(preds, exits, numExits, 0);
     }
 
     // ------------------------------------------------------------------ JSON

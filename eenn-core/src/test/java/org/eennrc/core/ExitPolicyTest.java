@@ -49,7 +49,7 @@ class ExitPolicyTest {
     @Test
     void appliesToNewOutputs() {
         ExitOutputs o = Synthetic.outputs(8, 200, 3, 5, true);
-        ExitPolicy.Decision d = policy().apply(o);
+        ExitResult d = policy().apply(o);
         double[] conf = ConfidenceMeasures.MAX_SOFTMAX.confidences(o);
         int[] exits = d.exits();
         for (int i = 0; i < 200; i++) {

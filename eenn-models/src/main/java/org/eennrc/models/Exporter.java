@@ -13,9 +13,8 @@ import org.eennrc.models.data.FashionMnist;
 import org.eennrc.models.data.ImageSet;
 
 /**
- * Runs every exit of a trained model on a data set and produces eenn-core {@link ExitOutputs} (probabilities,
- * labels, cumulative multiply-adds per exit from {@link MultiExitResNet#flops}), written as the interchange
- * {@code .npz}.
+ * Exports every exit's outputs of a trained model as the interchange {@code .npz} (probabilities, labels, cumulative
+ * multiply-adds per exit counted from the graph), for calibration inside or outside this project.
  */
 public final class Exporter {
     public static final int DEFAULT_BATCH = 500;
@@ -23,29 +22,25 @@ public final class Exporter {
     private Exporter() {
     }
 
-    /** Which Fashion-MNIST split to export. */
+    /** Which split of a data set to export. */
     public enum Split { TEST, VALIDATION, TRAIN }
 
-    /** The outputs of every exit on {@code data}. */
-    public static ExitOutputs outputs(MultiExitResNetConfig c, ComputationGraph g, ImageSet data, int batchSize) {
-        return outputs(c, g, data, batchSize, false);
-    }
-
-    /** As above; with {@code foldBatchNorm} through the folded inference form of the graph (see EarlyExitRunner). */
-    public static ExitOutputs outputs(MultiExitResNetConfig c, ComputationGraph g, ImageSet data, int batchSize,
-                                      boolean foldBatchNorm) {
-        Dl4jRuntime.init();
-        float[] probs = ExitEvaluator.allExitProbabilities(StageGraphs.inferenceGraph(c, g, foldBatchNorm), data,
-                batchSize);
-        return ExitOutputs.builder(data.size(), c.numExits(), data.numClasses())
-                .probsOwned(probs)
-                .labels(data.labels())
-                .flops(MultiExitResNet.flops(c).cumulativePerExit())
-                .build();
+    /** The Fashion-MNIST split a saved ResNet was trained with (its validation size and split seed). */
+    public static ImageSet fashionMnistSplit(ModelIO.TrainedModel m, Path dataDir, Split split) {
+        int valSize = Integer.parseInt(m.properties().getProperty("train.validationSize",
+                Integer.toString(FashionMnist.DEFAULT_VALIDATION_SIZE)));
+        long splitSeed = Long.parseLong(m.properties().getProperty("train.splitSeed",
+                Long.toString(FashionMnist.DEFAULT_SPLIT_SEED)));
+        FashionMnist d = FashionMnist.load(dataDir, valSize, splitSeed);
+        return switch (split) {
+            case TEST -> d.test();
+            case VALIDATION -> d.validation();
+            case TRAIN -> d.train();
+        };
     }
 
     /**
-     * Loads the model at {@code modelPath} (a training output directory or a checkpoint zip), runs it on a
+     * Loads the ResNet at {@code modelPath} (a training output directory or a checkpoint zip), runs every exit on a
      * Fashion-MNIST split and writes the npz (compressed) to {@code outNpz}.
      *
      * @param dataDir Fashion-MNIST directory, null for the default
@@ -53,46 +48,37 @@ public final class Exporter {
      */
     public static ExitOutputs export(Path modelPath, Path dataDir, Split split, Path outNpz) {
         ModelIO.TrainedModel m = ModelIO.load(modelPath);
-        int valSize = Integer.parseInt(m.properties().getProperty("train.validationSize",
-                Integer.toString(FashionMnist.DEFAULT_VALIDATION_SIZE)));
-        long splitSeed = Long.parseLong(m.properties().getProperty("train.splitSeed",
-                Long.toString(FashionMnist.DEFAULT_SPLIT_SEED)));
-        FashionMnist d = FashionMnist.load(dataDir, valSize, splitSeed);
-        ImageSet data = switch (split) {
-            case TEST -> d.test();
-            case VALIDATION -> d.validation();
-            case TRAIN -> d.train();
-        };
-        return export(m.config(), m.graph(), data, outNpz);
+        return export(m.config(), m.graph(), fashionMnistSplit(m, dataDir, split), outNpz);
     }
 
-    /** Runs every exit on {@code data} and writes the compressed npz. */
+    /** Runs every exit of the ResNet on {@code data} and writes the compressed npz. */
     public static ExitOutputs export(MultiExitResNetConfig c, ComputationGraph g, ImageSet data, Path outNpz) {
-        ExitOutputs o = outputs(c, g, data, DEFAULT_BATCH);
-        try {
-            if (outNpz.getParent() != null) {
-                Files.createDirectories(outNpz.getParent());
-            }
-            ExitOutputsNpz.write(outNpz, o, true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + outNpz, e);
-        }
+        ExitOutputs o = MultiExitResNet.earlyExitModel(c, g).outputs(data.iterator(DEFAULT_BATCH));
+        write(o, outNpz);
         return o;
+    }
+
+    /** Writes outputs as a compressed npz (atomically), creating the parent folder. */
+    public static void write(ExitOutputs o, Path npz) {
+        try {
+            Path parent = npz.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            ExitOutputsNpz.write(npz, o, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + npz, e);
+        }
     }
 
     /** One line per exit: accuracy and cumulative MACs. */
     public static String summary(ExitOutputs o) {
         StringBuilder sb = new StringBuilder();
         double[] f = o.flops();
+        double[] acc = o.accuracyPerExit();
         for (int l = 0; l < o.numExits(); l++) {
-            int correct = 0;
-            for (int i = 0; i < o.numSamples(); i++) {
-                if (o.prediction(i, l) == o.label(i)) {
-                    correct++;
-                }
-            }
             sb.append(String.format(Locale.ROOT, "exit %d: accuracy %.4f, cumulative MACs %.3f M%n", l + 1,
-                    correct / (double) o.numSamples(), f == null ? Double.NaN : f[l] / 1e6));
+                    acc[l], f == null ? Double.NaN : f[l] / 1e6));
         }
         return sb.toString();
     }

@@ -147,4 +147,13 @@ public final class ImageSet {
         }
         return "ImageSet[n=" + n + ", " + height + "x" + width + ", classes=" + Arrays.toString(counts) + "]";
     }
+
+    /**
+     * The images in storage order as DL4J batches (normalised features [b, 1, H, W], one-hot labels): the input of an
+     * {@link org.eennrc.models.EarlyExitModel}.
+     */
+    public org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator iterator(int batchSize) {
+        return new org.eennrc.models.internal.BatchIterator(n, batchSize,
+                (from, to) -> new org.nd4j.linalg.dataset.MultiDataSet(features(from, to), oneHot(null, from, to)));
+    }
 }

@@ -85,4 +85,15 @@ public record EncodedTexts(int[][] ids, int[] labels, int numClasses) {
         }
         return y;
     }
+
+    /**
+     * The texts in storage order as DL4J batches: feature 0 the ids [b, T] with their padding mask, label 0 one-hot
+     * [b, C]: the input of the transformer's {@link org.eennrc.models.EarlyExitModel}.
+     */
+    public org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator iterator(int batchSize) {
+        return new org.eennrc.models.internal.BatchIterator(size(), batchSize,
+                (from, to) -> new org.nd4j.linalg.dataset.MultiDataSet(
+                        new INDArray[] {idsBatch(null, from, to)}, new INDArray[] {labelsBatch(null, from, to)},
+                        new INDArray[] {maskBatch(null, from, to)}, null));
+    }
 }

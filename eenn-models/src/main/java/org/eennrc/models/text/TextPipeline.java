@@ -10,7 +10,7 @@ import java.util.Locale;
 import org.eennrc.core.ExitOutputs;
 import org.eennrc.core.ExitOutputsNpz;
 import org.eennrc.core.ExitPolicy;
-import org.eennrc.core.ConfidenceMeasures;
+import org.eennrc.core.ExitResult;
 import org.eennrc.models.Dl4jRuntime;
 import org.eennrc.models.train.ProgressListener;
 import org.eennrc.models.train.TrainConfig;
@@ -84,21 +84,20 @@ public final class TextPipeline {
     public static ExitOutputs export(Path modelDir, Path dataDir, String split, Path outNpz, int batchSize) {
         TextTrainer.Trained t = TextTrainer.load(modelDir);
         Data d = prepare(dataDir, requireTokenizer(t, modelDir), 0, 0, WordNetGlosses.DEFAULT_SPLIT_SEED);
-        ExitOutputs o = t.blockModel().exitOutputs(d.split(split), batchSize);
-        write(o, outNpz);
+        ExitOutputs o = t.earlyExitModel().outputs(d.split(split).iterator(batchSize));
+        org.eennrc.models.Exporter.write(o, outNpz);
         return o;
     }
 
     /** Real early exit with a policy's threshold and confidence measure on a split. */
-    public static BlockModel.Result infer(Path modelDir, Path dataDir, String split, ExitPolicy policy, int batchSize) {
+    public static ExitResult infer(Path modelDir, Path dataDir, String split, ExitPolicy policy, int batchSize) {
         TextTrainer.Trained t = TextTrainer.load(modelDir);
         if (policy.numExits() != t.config().numExits()) {
             throw new IllegalArgumentException("policy is for " + policy.numExits() + " exits, the model has "
                     + t.config().numExits());
         }
         Data d = prepare(dataDir, requireTokenizer(t, modelDir), 0, 0, WordNetGlosses.DEFAULT_SPLIT_SEED);
-        return t.blockModel().earlyExit(d.split(split), policy.lambda(), ConfidenceMeasures.byName(policy.confidence()),
-                batchSize);
+        return t.earlyExitModel().predictor().predict(d.split(split).iterator(batchSize), policy);
     }
 
     /** The bag-of-words baseline trained on the training split; returns the fit (validation-selected). */
@@ -111,17 +110,6 @@ public final class TextPipeline {
             throw new IllegalStateException("no " + TextTrainer.VOCAB_FILE + " in " + modelDir);
         }
         return t.tokenizer();
-    }
-
-    static void write(ExitOutputs o, Path npz) {
-        try {
-            if (npz.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(npz.toAbsolutePath().getParent());
-            }
-            ExitOutputsNpz.write(npz, o, true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + npz, e);
-        }
     }
 
     /** Fraction of texts whose pieces (with [CLS]) exceed the maximum length, i.e. are truncated. */

@@ -183,7 +183,8 @@ public final class TextTrainer {
             trainTextsTotal += n;
             long v0 = System.nanoTime();
             double[] valAcc = validation.size() == 0 ? new double[exits]
-                    : new BlockModel(model, TextTransformer.parameters(sd)).accuracy(validation, cfg.evalBatchSize());
+                    : TextTransformer.earlyExitModel(model, TextTransformer.parameters(sd))
+                            .outputs(validation.iterator(cfg.evalBatchSize())).accuracyPerExit();
             double valSecs = (System.nanoTime() - v0) / 1e9;
             ProgressListener.EpochSummary summary = new ProgressListener.EpochSummary(epoch + 1, cfg.epochs(),
                     lossSum / lossCount, valAcc, trainSecs, valSecs, n / trainSecs, "");
@@ -268,8 +269,9 @@ public final class TextTrainer {
     /** A trained model from a training output directory (model.sd, model.properties, vocab.txt). */
     public record Trained(TransformerConfig config, Map<String, INDArray> parameters, WordPieceTokenizer tokenizer,
                           Properties properties) {
-        public BlockModel blockModel() {
-            return new BlockModel(config, parameters);
+        /** The trained model as an early-exit model (block by block). */
+        public org.eennrc.models.StagedModel earlyExitModel() {
+            return TextTransformer.earlyExitModel(config, parameters);
         }
     }
 

@@ -1,9 +1,14 @@
 package org.eennrc.models.text;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import org.eennrc.models.ExitStage;
+import org.eennrc.models.SameDiffStage;
+import org.eennrc.models.StagedModel;
 import org.eennrc.models.train.TrainConfig;
 import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -235,6 +240,30 @@ public final class TextTransformer {
         SDVariable logits = exitLogits(sd, c, src, h, mk, b);
         sd.nn.softmax(probsName(b), logits, 1);
         return sd;
+    }
+
+    /**
+     * The trained transformer as an early-exit model: one {@link SameDiffStage} per block ({@link #buildBlock}),
+     * reading the ids (feature 0) and their padding mask (its mask) of a batch, block b > 1 reading block b − 1's
+     * hidden state. Real early exit therefore runs block by block and only the texts still running go on; the cost
+     * per exit is counted from the block graphs.
+     */
+    public static StagedModel earlyExitModel(TransformerConfig c, Map<String, INDArray> params) {
+        int t = c.maxLength();
+        Map<String, INDArray> ids = Map.of(IDS, Nd4j.zeros(DataType.INT32, 1, t), MASK, Nd4j.ones(DataType.FLOAT, 1, t));
+        Map<String, INDArray> hidden = Map.of(HIDDEN_IN, Nd4j.zeros(DataType.FLOAT, 1, t, c.dModel()),
+                MASK, Nd4j.ones(DataType.FLOAT, 1, t));
+        List<ExitStage> stages = new ArrayList<>();
+        for (int b = 0; b < c.blocks(); b++) {
+            boolean last = b == c.blocks() - 1;
+            Map<String, String> in = new LinkedHashMap<>();
+            in.put(b == 0 ? IDS : HIDDEN_IN, b == 0 ? IDS : hiddenName(b - 1));
+            in.put(MASK, MASK);
+            Map<String, String> out = last ? Map.of() : Map.of(hiddenName(b), hiddenName(b));
+            stages.add(SameDiffStage.of(buildBlock(c, params, b), in, out, probsName(b), hiddenName(b),
+                    b == 0 ? ids : hidden));
+        }
+        return StagedModel.of(List.of(IDS), List.of(MASK), stages, c.numClasses());
     }
 
     /**

@@ -14,7 +14,6 @@ import java.util.Random;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.eennrc.models.Dl4jRuntime;
-import org.eennrc.models.ExitEvaluator;
 import org.eennrc.models.ModelIO;
 import org.eennrc.models.MultiExitResNet;
 import org.eennrc.models.MultiExitResNetConfig;
@@ -178,7 +177,8 @@ public final class Trainer {
             g.getConfiguration().setEpochCount(epoch + 1);
             long v0 = System.nanoTime();
             double[] valAcc = validation.size() == 0 ? new double[exits]
-                    : ExitEvaluator.accuracy(g, validation, cfg.evalBatchSize());
+                    : MultiExitResNet.earlyExitModel(model, g).outputs(validation.iterator(cfg.evalBatchSize()))
+                            .accuracyPerExit();
             double valSecs = (System.nanoTime() - v0) / 1e9;
             Path ckFile;
             try {

@@ -1,4 +1,4 @@
-package org.eennrc.models.bench;
+package org.eennrc.bench;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.eennrc.models.bench;
+package org.eennrc.bench;
 
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.eennrc.models.text;
+package org.eennrc.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
