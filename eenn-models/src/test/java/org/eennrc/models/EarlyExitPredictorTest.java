@@ -11,7 +11,7 @@ import org.eennrc.core.ExitOutputsNpz;
 import org.eennrc.core.ExitPolicy;
 import org.eennrc.core.ExitResult;
 import org.eennrc.models.data.ImageSet;
-import org.eennrc.models.train.ProgressListener;
+import org.eennrc.models.train.TrainingListener;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.models.train.Trainer;
 import org.eennrc.risk.Guarantee;
@@ -33,7 +33,7 @@ class EarlyExitPredictorTest {
         Dl4jRuntime.init();
         TrainConfig cfg = TrainConfig.builder().epochs(2).batchSize(32).validationSize(0).progressSeconds(1e9).build();
         trained = Trainer.train(MultiExitResNetConfig.tiny(), cfg, TestData.train(320), TestData.test(0), tmp.resolve("m"),
-                false, ProgressListener.SILENT);
+                false, TrainingListener.SILENT);
         pool = TestData.test(200);
         // export from the saved model (what `eenn export` does), read back through eenn-core's npz reader
         ModelIO.TrainedModel saved = ModelIO.load(tmp.resolve("m"));

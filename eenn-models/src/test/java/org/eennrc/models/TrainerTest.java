@@ -1,6 +1,7 @@
 package org.eennrc.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +9,10 @@ import java.util.Arrays;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.eennrc.models.data.ImageSet;
-import org.eennrc.models.train.ProgressListener;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.eennrc.models.train.Checkpoints;
+import org.eennrc.models.train.GraphNetwork;
+import org.eennrc.models.train.TrainingListener;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.models.train.Trainer;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +50,7 @@ class TrainerTest {
         ComputationGraph before = MultiExitResNet.build(TINY);
         double l0 = loss(before, train);
         Trainer.TrainResult r = Trainer.train(TINY, tinyCfg(3), train, TestData.test(100), tmp.resolve("run"), false,
-                ProgressListener.SILENT);
+                TrainingListener.SILENT);
         double l1 = loss(r.graph(), train);
         assertThat(r.graph().getIterationCount()).isEqualTo(24);
         assertThat(l1).as("summed exit loss before %s after %s", l0, l1).isLessThan(0.8 * l0);
@@ -67,25 +71,26 @@ class TrainerTest {
         ImageSet val = TestData.test(64);
         // uninterrupted: 3 epochs
         Trainer.TrainResult full = Trainer.train(TINY, tinyCfg(3), train, val, tmp.resolve("a"), false,
-                ProgressListener.SILENT);
+                TrainingListener.SILENT);
         // interrupted after 2 epochs, then resumed
         Trainer.TrainResult part = Trainer.train(TINY, tinyCfg(3).toBuilder().stopAfterEpochs(2).build(), train, val,
-                tmp.resolve("b"), false, ProgressListener.SILENT);
+                tmp.resolve("b"), false, TrainingListener.SILENT);
         assertThat(part.finished()).isFalse();
         assertThat(Files.exists(tmp.resolve("b/model.zip"))).isFalse();
 
         // the checkpoint holds exactly the in-memory state: parameters, updater state, counters
-        Trainer.Checkpoint ck = Trainer.Checkpoint.readLast(tmp.resolve("b/checkpoints"));
+        GraphNetwork restored = freshNetwork();
+        Checkpoints.Restored ck = checkpoints(tmp.resolve("b/checkpoints")).restore(restored, m -> { });
         assertThat(ck.completedEpochs()).isEqualTo(2);
-        assertThat(ck.graph().params().equalsWithEps(part.graph().params(), 0.0)).isTrue();
-        assertThat(ck.graph().getUpdater().getStateViewArray()
+        assertThat(restored.graph().params().equalsWithEps(part.graph().params(), 0.0)).isTrue();
+        assertThat(restored.graph().getUpdater().getStateViewArray()
                 .equalsWithEps(part.graph().getUpdater().getStateViewArray(), 0.0)).isTrue();
-        assertThat(ck.graph().getIterationCount()).isEqualTo(part.graph().getIterationCount()).isEqualTo(12);
-        assertThat(ck.graph().getEpochCount()).isEqualTo(2);
+        assertThat(restored.graph().getIterationCount()).isEqualTo(part.graph().getIterationCount()).isEqualTo(12);
+        assertThat(restored.graph().getEpochCount()).isEqualTo(2);
         assertThat(ck.history()).hasSize(2);
 
         Trainer.TrainResult resumed = Trainer.train(TINY, tinyCfg(3), train, val, tmp.resolve("b"), true,
-                ProgressListener.SILENT);
+                TrainingListener.SILENT);
         assertThat(resumed.finished()).isTrue();
         assertThat(resumed.history()).hasSize(3);
         assertThat(resumed.graph().getIterationCount()).isEqualTo(full.graph().getIterationCount());
@@ -95,5 +100,37 @@ class TrainerTest {
         assertThat(maxDiff).as("max |param difference| uninterrupted vs resumed").isLessThan(1e-5);
         assertThat(resumed.history().get(2).meanLoss())
                 .isCloseTo(full.history().get(2).meanLoss(), org.assertj.core.data.Offset.offset(1e-5));
+    }
+
+    static GraphNetwork freshNetwork() {
+        return new GraphNetwork(MultiExitResNet.build(TINY), InputType.convolutional(28, 28, 1));
+    }
+
+    static Checkpoints checkpoints(Path dir) {
+        return new Checkpoints(dir, TINY.toProperties(), tinyCfg(3).toProperties());
+    }
+
+    @Test
+    void aCorruptNewestCheckpointFallsBackToTheNewestIntactOneAndLastIsConfined() throws Exception {
+        Path dir = tmp.resolve("c");
+        Trainer.train(TINY, tinyCfg(3).toBuilder().stopAfterEpochs(2).build(), TestData.train(64), TestData.test(0), dir,
+                false, TrainingListener.SILENT);
+        Path ckDir = dir.resolve(Trainer.CHECKPOINT_DIR);
+        Path newest = ckDir.resolve("epoch-0002.zip");
+        byte[] bytes = Files.readAllBytes(newest);
+        Files.write(newest, java.util.Arrays.copyOf(bytes, bytes.length / 3)); // truncated, as by a full disk
+        java.util.List<String> log = new java.util.ArrayList<>();
+        Checkpoints.Restored r = checkpoints(ckDir).restore(freshNetwork(), log::add);
+        assertThat(r.completedEpochs()).isEqualTo(1);
+        assertThat(String.join("\n", log)).contains("epoch-0002.zip").contains("newest intact checkpoint");
+
+        Files.writeString(ckDir.resolve(Checkpoints.LAST), "../../elsewhere/epoch-0009\n");
+        assertThatThrownBy(() -> checkpoints(ckDir).restore(freshNetwork(), m -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a checkpoint of this folder");
+
+        Files.writeString(ckDir.resolve(Checkpoints.LAST), "epoch-0001\n");
+        assertThatThrownBy(() -> new Checkpoints(ckDir, TINY.toBuilder().seed(7).build().toProperties(),
+                tinyCfg(3).toProperties()).restore(freshNetwork(), m -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another model");
     }
 }

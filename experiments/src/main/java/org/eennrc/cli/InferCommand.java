@@ -5,13 +5,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.eennrc.core.ExitPolicy;
-import org.eennrc.models.EarlyExitRunner;
+import org.eennrc.core.ExitResult;
+import org.eennrc.models.EarlyExitModel;
+import org.eennrc.models.EarlyExitPredictor;
 import org.eennrc.models.Exporter;
 import org.eennrc.models.ModelIO;
-import org.eennrc.models.data.FashionMnist;
+import org.eennrc.models.MultiExitResNet;
 import org.eennrc.models.data.ImageSet;
-import org.eennrc.core.ConfidenceMeasures;
-import org.eennrc.models.text.BlockModel;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.eennrc.models.text.EncodedTexts;
 import org.eennrc.models.text.TextPipeline;
 import org.eennrc.models.text.TextTrainer;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
             "Applies the threshold and confidence measure of a policy saved by 'eenn calibrate --save-policy' "
                     + "to a trained model, stage by stage with sub-batch compaction (samples that exit are not "
                     + "computed further). Prints one JSON line: samples, accuracy, mean exit layer, exit histogram, "
+                    + "mean_cost and full_model_cost (multiply-adds per sample, counted from the graph), "
                     + "samples_per_second (and the full model's with --compare-full). Works on a ResNet or a "
                     + "transformer training folder (detected from its files).",
             ""},
@@ -78,91 +80,55 @@ public final class InferCommand implements Callable<Integer> {
         } catch (IOException | IllegalArgumentException e) {
             throw new CliException("--policy " + policyFile + ": " + Inputs.messageOf(e), e);
         }
-        ObjectNode o = ModelOptions.modelCall(() -> ModelOptions.isTransformer(model) ? inferTransformer(policy, s)
-                : inferResNet(policy, s));
+        ObjectNode o = ModelOptions.modelCall(() -> infer(policy, s));
         spec.commandLine().getOut().println(Json.line(o));
         spec.commandLine().getOut().flush();
         return EennCli.EXIT_OK;
     }
 
-    /** Real early exit block by block on WordNet glosses (the texts still running are re-batched per block). */
-    private ObjectNode inferTransformer(ExitPolicy policy, Exporter.Split s) {
-        TextTrainer.Trained t = TextTrainer.load(model);
-        if (policy.numExits() != t.config().numExits()) {
-            throw new IllegalArgumentException("policy was calibrated for " + policy.numExits()
-                    + " exits but the model has " + t.config().numExits());
+    /** A model ready for inference, the data it runs on, and their labels. */
+    private record Prepared(EarlyExitModel model, MultiDataSetIterator data, int[] labels) {}
+
+    /** Real early exit with the generic predictor, on whichever built-in model the folder holds. */
+    private ObjectNode infer(ExitPolicy policy, Exporter.Split s) {
+        Prepared p = ModelOptions.isTransformer(model) ? transformer(s) : resNet(s);
+        EarlyExitPredictor predictor = p.model().predictor();
+        ExitResult r = predictor.predict(p.data(), policy);
+        ObjectNode j = Json.object();
+        j.put("samples", r.size());
+        Json.put(j, "lambda", policy.lambda());
+        j.put("confidence", policy.confidence());
+        Json.put(j, "accuracy", r.accuracy(p.labels()));
+        Json.put(j, "mean_exit_layer", r.meanExitLayer());
+        j.set("exit_histogram", Json.MAPPER.valueToTree(r.exitHistogram()));
+        Json.put(j, "mean_cost", r.meanCost(p.model().cumulativeCost()));
+        Json.put(j, "full_model_cost", p.model().fullModelCost());
+        Json.put(j, "seconds", r.seconds());
+        Json.put(j, "samples_per_second", r.samplesPerSecond());
+        if (compareFull) {
+            ExitResult full = predictor.fullModel(p.data());
+            Json.put(j, "full_model_samples_per_second", full.samplesPerSecond());
+            Json.put(j, "full_model_accuracy", full.accuracy(p.labels()));
+            Json.put(j, "speedup", full.seconds() / r.seconds());
         }
+        return j;
+    }
+
+    /** The transformer of a training folder and a WordNet split, tokenized as it was trained. */
+    private Prepared transformer(Exporter.Split s) {
+        TextTrainer.Trained t = TextTrainer.load(model);
         TextPipeline.Data d = TextPipeline.prepare(dataDir, t.tokenizer(), 0, 0, WordNetGlosses.DEFAULT_SPLIT_SEED);
         EncodedTexts texts = d.split(s.name().toLowerCase(java.util.Locale.ROOT));
         if (limit != null) texts = texts.head(Math.min(limit, texts.size()));
-        BlockModel bm = t.blockModel();
-        BlockModel.Result r = bm.earlyExit(texts, policy.lambda(), ConfidenceMeasures.byName(policy.confidence()),
-                batchSize);
-        int[] labels = texts.labels();
-        ObjectNode j = summary(policy, labels.length, r.predictions(), r.exits(), labels, r.seconds(), r.numExits());
-        if (compareFull) {
-            BlockModel.Result full = bm.fullModel(texts, batchSize);
-            Json.put(j, "full_model_samples_per_second", full.textsPerSecond());
-            Json.put(j, "full_model_accuracy", accuracy(full.predictions(), labels));
-            Json.put(j, "speedup", full.seconds() / r.seconds());
-        }
-        return j;
+        return new Prepared(t.earlyExitModel(), texts.iterator(batchSize), texts.labels());
     }
 
-    private static ObjectNode summary(ExitPolicy policy, int n, int[] predictions, int[] exits, int[] labels,
-                                      double seconds, int numExits) {
-        ObjectNode j = Json.object();
-        j.put("samples", n);
-        Json.put(j, "lambda", policy.lambda());
-        j.put("confidence", policy.confidence());
-        Json.put(j, "accuracy", accuracy(predictions, labels));
-        int[] hist = new int[numExits];
-        double sum = 0;
-        for (int e : exits) {
-            hist[e]++;
-            sum += e + 1;
-        }
-        Json.put(j, "mean_exit_layer", sum / exits.length);
-        j.set("exit_histogram", Json.MAPPER.valueToTree(hist));
-        Json.put(j, "seconds", seconds);
-        Json.put(j, "samples_per_second", n / seconds);
-        return j;
-    }
-
-    private static double accuracy(int[] predictions, int[] labels) {
-        int c = 0;
-        for (int i = 0; i < labels.length; i++) if (predictions[i] == labels[i]) c++;
-        return (double) c / labels.length;
-    }
-
-    /** Real early exit stage by stage on Fashion-MNIST images (sub-batch compaction). */
-    private ObjectNode inferResNet(ExitPolicy policy, Exporter.Split s) {
+    /** The ResNet of a training folder and the Fashion-MNIST split it was trained with. */
+    private Prepared resNet(Exporter.Split s) {
         ModelIO.TrainedModel m = ModelIO.load(model);
-        FashionMnist d = FashionMnist.load(dataDir,
-                Integer.parseInt(m.properties().getProperty("train.validationSize",
-                        Integer.toString(FashionMnist.DEFAULT_VALIDATION_SIZE))),
-                Long.parseLong(m.properties().getProperty("train.splitSeed",
-                        Long.toString(FashionMnist.DEFAULT_SPLIT_SEED))));
-        ImageSet data = switch (s) {
-            case TEST -> d.test();
-            case VALIDATION -> d.validation();
-            case TRAIN -> d.train();
-        };
-        if (limit != null) {
-            int[] first = new int[Math.min(limit, data.size())];
-            for (int i = 0; i < first.length; i++) first[i] = i;
-            data = data.subset(first);
-        }
-        EarlyExitRunner runner = new EarlyExitRunner(m.config(), m.graph());
-        EarlyExitRunner.Result r = runner.run(policy, data, batchSize);
-        int[] labels = data.labels();
-        ObjectNode j = summary(policy, data.size(), r.predictions(), r.exits(), labels, r.seconds(), r.numExits());
-        if (compareFull) {
-            EarlyExitRunner.Result full = runner.runFullModel(data, batchSize);
-            Json.put(j, "full_model_samples_per_second", full.imagesPerSecond());
-            Json.put(j, "full_model_accuracy", accuracy(full.predictions(), labels));
-            Json.put(j, "speedup", full.seconds() / r.seconds());
-        }
-        return j;
+        ImageSet data = Exporter.fashionMnistSplit(m, dataDir, s);
+        if (limit != null) data = data.range(0, Math.min(limit, data.size()));
+        return new Prepared(MultiExitResNet.earlyExitModel(m.config(), m.graph()), data.iterator(batchSize),
+                data.labels());
     }
 }

@@ -8,7 +8,7 @@ import org.eennrc.models.MultiExitResNetConfig;
 import org.eennrc.models.text.TextPipeline;
 import org.eennrc.models.text.TextTrainer;
 import org.eennrc.models.text.TransformerConfig;
-import org.eennrc.models.train.ProgressListener;
+import org.eennrc.models.train.TrainingListener;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.models.train.Trainer;
 import picocli.CommandLine.Command;
@@ -101,7 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         PrintStream progress = System.err;
         ObjectNode o = Json.object();
-        java.util.List<ProgressListener.EpochSummary> history;
+        java.util.List<TrainingListener.EpochSummary> history;
         if (transformer) {
             TransformerConfig d = TransformerConfig.defaults(TransformerConfig.DEFAULT_VOCAB);
             TransformerConfig tc = seed == null ? d : d.withSeed(seed);
@@ -116,7 +116,7 @@ public final class TrainCommand implements Callable<Integer> {
             history = r.history();
         } else {
             Trainer.TrainResult r = ModelOptions.modelCall(() ->
-                    Trainer.train(model, cfg, dataDir, out, resume, ProgressListener.printing(progress)));
+                    Trainer.train(model, cfg, dataDir, out, resume, TrainingListener.printing(progress, "img")));
             o.put("model", "resnet");
             o.put("model_dir", r.outDir().toString());
             o.put("epochs_completed", r.completedEpochs());

@@ -156,4 +156,28 @@ public final class ImageSet {
         return new org.eennrc.models.internal.BatchIterator(n, batchSize,
                 (from, to) -> new org.nd4j.linalg.dataset.MultiDataSet(features(from, to), oneHot(null, from, to)));
     }
+
+    /**
+     * Training batches reshuffled every epoch: epoch e's order (and, with {@code flip}, which images are mirrored)
+     * comes from {@code new Random(seed * 1_000_003 + e)}, so a resumed run sees exactly the batches of an
+     * uninterrupted one.
+     */
+    public org.eennrc.models.train.EpochData shuffled(int batchSize, long seed, boolean flip) {
+        return org.eennrc.models.train.EpochData.sized(n, epoch -> {
+            java.util.Random rng = new java.util.Random(seed * 1_000_003L + epoch);
+            int[] order = org.eennrc.models.train.Permutation.of(n, rng);
+            boolean[] flips = null;
+            if (flip) {
+                flips = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    flips[i] = rng.nextBoolean();
+                }
+            }
+            boolean[] f = flips;
+            return new org.eennrc.models.internal.BatchIterator(n, batchSize, (from, to) ->
+                    new org.nd4j.linalg.dataset.MultiDataSet(
+                            features(order, from, to, f == null ? null : Arrays.copyOfRange(f, from, to)),
+                            oneHot(order, from, to)));
+        });
+    }
 }

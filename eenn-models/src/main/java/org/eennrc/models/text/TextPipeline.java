@@ -12,7 +12,7 @@ import org.eennrc.core.ExitOutputsNpz;
 import org.eennrc.core.ExitPolicy;
 import org.eennrc.core.ExitResult;
 import org.eennrc.models.Dl4jRuntime;
-import org.eennrc.models.train.ProgressListener;
+import org.eennrc.models.train.TrainingListener;
 import org.eennrc.models.train.TrainConfig;
 
 /**
@@ -71,7 +71,7 @@ public final class TextPipeline {
      * @param listener null prints progress to stdout
      */
     public static TextTrainer.Result train(Path dataDir, Path outDir, TransformerConfig model, TrainConfig cfg,
-                                           boolean resume, ProgressListener listener) {
+                                           boolean resume, TrainingListener listener) {
         Dl4jRuntime.init();
         Path vocab = outDir.resolve(TextTrainer.VOCAB_FILE);
         WordPieceTokenizer tok = resume && Files.isRegularFile(vocab) ? WordPieceTokenizer.load(vocab) : null;

@@ -9,7 +9,7 @@ import org.eennrc.core.ConfidenceMeasures;
 import org.eennrc.core.ExitOutputs;
 import org.eennrc.core.ExitPolicy;
 import org.eennrc.core.ExitResult;
-import org.eennrc.models.train.ProgressListener;
+import org.eennrc.models.train.TrainingListener;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.risk.Guarantee;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ class TextPipelineTest {
         Path data = TextFixtures.dir();
         TransformerConfig model = new TransformerConfig(300, 16, 16, 2, 32, 2, WordNetGlosses.NUM_CLASSES, 3);
         TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(64).evalBatchSize(64).progressSeconds(1e9).build();
-        TextTrainer.Result r = TextPipeline.train(data, tmp, model, cfg, false, ProgressListener.SILENT);
+        TextTrainer.Result r = TextPipeline.train(data, tmp, model, cfg, false, TrainingListener.SILENT);
         assertThat(r.finished()).isTrue();
         assertThat(Files.isRegularFile(tmp.resolve(TextTrainer.MODEL_FILE))).isTrue();
         assertThat(Files.isRegularFile(tmp.resolve(TextTrainer.VOCAB_FILE))).isTrue();

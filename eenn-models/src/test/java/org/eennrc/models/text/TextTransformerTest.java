@@ -13,7 +13,7 @@ import org.eennrc.core.ExitPolicy;
 import org.eennrc.core.ExitResult;
 import org.eennrc.core.ExitOutputsNpz;
 import org.eennrc.models.Dl4jRuntime;
-import org.eennrc.models.train.ProgressListener;
+import org.eennrc.models.train.TrainingListener;
 import org.eennrc.models.train.TrainConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -339,17 +339,17 @@ class TextTransformerTest {
     void lossGoesDownAndResumeContinuesFromTheSameState(double dropout, @TempDir Path tmp) {
         EncodedTexts small = train.head(192);
         TextTrainer.Result full = TextTrainer.train(cfg, trainConfig(3, dropout), tok, small, test, tmp.resolve("a"),
-                false, ProgressListener.SILENT);
-        List<ProgressListener.EpochSummary> h = full.history();
+                false, TrainingListener.SILENT);
+        List<TrainingListener.EpochSummary> h = full.history();
         assertThat(h).hasSize(3);
         assertThat(h.get(2).meanLoss()).isLessThan(h.get(0).meanLoss() * 0.9);
 
         TrainConfig stop = trainConfig(3, dropout).toBuilder().stopAfterEpochs(1).build();
         TextTrainer.Result first = TextTrainer.train(cfg, stop, tok, small, test, tmp.resolve("b"), false,
-                ProgressListener.SILENT);
+                TrainingListener.SILENT);
         assertThat(first.finished()).isFalse();
         TextTrainer.Result rest = TextTrainer.train(cfg, trainConfig(3, dropout), tok, small, test, tmp.resolve("b"),
-                true, ProgressListener.SILENT);
+                true, TrainingListener.SILENT);
         assertThat(rest.finished()).isTrue();
         assertThat(rest.history()).hasSize(3);
         Map<String, INDArray> pa = full.parameters();
@@ -372,7 +372,7 @@ class TextTransformerTest {
     @Test
     void realEarlyExitEqualsSimulatedExitFromExportedOutputs(@TempDir Path tmp) throws Exception {
         TextTrainer.Result r = TextTrainer.train(cfg, trainConfig(2), tok, train, test, tmp, false,
-                ProgressListener.SILENT);
+                TrainingListener.SILENT);
         org.eennrc.models.StagedModel m = TextTransformer.earlyExitModel(cfg, r.parameters());
         ExitOutputs out = m.outputs(test.iterator(32));
         Path npz = tmp.resolve("test.npz");

@@ -18,7 +18,7 @@ import org.eennrc.experiments.config.ExperimentConfig.ModelConfig;
 import org.eennrc.experiments.config.ExperimentConfig.TrainingConfig;
 import org.eennrc.models.Exporter;
 import org.eennrc.models.MultiExitResNetConfig;
-import org.eennrc.models.train.ProgressListener;
+import org.eennrc.models.train.TrainingListener;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.models.train.Trainer;
 
@@ -145,9 +145,9 @@ public final class FashionMnistResnetSource implements OutputsSource {
             long t0 = System.nanoTime();
             PrintStream err = System.err;
             // An interrupted earlier run of the same config left checkpoints: continue from the last complete epoch.
-            boolean resume = !options.retrain() && Files.isRegularFile(dir.resolve(Trainer.CHECKPOINT_DIR).resolve(Trainer.LAST));
+            boolean resume = !options.retrain() && Files.isRegularFile(dir.resolve(Trainer.CHECKPOINT_DIR).resolve(org.eennrc.models.train.Checkpoints.LAST));
             if (resume) log.info("resuming from the last checkpoint in " + dir.resolve(Trainer.CHECKPOINT_DIR));
-            Trainer.TrainResult r = Trainer.train(model, train, data.dir, dir, resume, ProgressListener.printing(err));
+            Trainer.TrainResult r = Trainer.train(model, train, data.dir, dir, resume, TrainingListener.printing(err, "img"));
             provenance.put("trained", true);
             provenance.put("train_seconds", (System.nanoTime() - t0) / 1e9);
             provenance.put("train_images_per_second", r.trainImagesPerSecond());

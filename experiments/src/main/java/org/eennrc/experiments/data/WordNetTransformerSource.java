@@ -18,7 +18,7 @@ import org.eennrc.models.text.TextPipeline;
 import org.eennrc.models.text.TextTrainer;
 import org.eennrc.models.text.TransformerConfig;
 import org.eennrc.models.text.WordNetGlosses;
-import org.eennrc.models.train.ProgressListener;
+import org.eennrc.models.train.TrainingListener;
 import org.eennrc.models.train.TrainConfig;
 
 /**
@@ -118,7 +118,7 @@ public final class WordNetTransformerSource implements OutputsSource {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("config-hash.txt"), text);
             boolean resume = !options.retrain()
-                    && Files.isRegularFile(dir.resolve(TextTrainer.CHECKPOINT_DIR).resolve(TextTrainer.LAST));
+                    && Files.isRegularFile(dir.resolve(TextTrainer.CHECKPOINT_DIR).resolve(org.eennrc.models.train.Checkpoints.LAST));
             if (resume) log.info("resuming from the last checkpoint in " + dir.resolve(TextTrainer.CHECKPOINT_DIR));
             long t0 = System.nanoTime();
             PrintStream err = System.err;
