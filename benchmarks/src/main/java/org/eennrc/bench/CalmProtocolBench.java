@@ -1,4 +1,4 @@
-package org.eennrc.risk.bench;
+package org.eennrc.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,15 +26,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The CALM protocol of the paper (4 controllers: naive, CRC, UCB-WSR, LTT-FST; 19 ε; δ = 0.1), in process, on
- * the cached CNN/DailyMail scores. Data are loaded once in setup; the benchmark is the protocol itself.
+ * The CALM protocol of the paper (method.md §5; 4 controllers: naive, CRC, UCB-WSR, LTT-FST; 19 ε; δ = 0.1), in
+ * process, on the cached CNN/DailyMail scores. Data are loaded once in setup; the benchmark is the protocol itself.
  *
  * <pre>
- * mvn -B -q -pl risk-control test-compile &amp;&amp; mvn -B -q -pl risk-control dependency:build-classpath \
- *     -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
- * java -cp risk-control/target/test-classes:risk-control/target/classes:$(cat risk-control/target/cp.txt) \
- *     org.openjdk.jmh.Main CalmProtocolBench
+ * mvn -B -o -q -pl benchmarks -am compile
+ * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.openjdk.jmh.Main CalmProtocolBench \
+ *     -jvmArgsAppend -Dcalm.dir=DIR
  * </pre>
+ *
+ * {@code DIR} holds the cached scores {@code rouge_l.npy} (thresholds × articles) and {@code mean_exit_layer.npy}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -69,11 +70,20 @@ public class CalmProtocolBench {
         return Protocol.run(losses, efficiency, controllers, settings, ProgressListener.NONE);
     }
 
+    /** The folder of the cached scores, from the system property {@code calm.dir}. */
     static Path dataDir() {
-        for (String d : new String[] {System.getProperty("calm.dir", ""), "../shared/data/calm-cnndm", "../../shared/data/calm-cnndm"}) {
-            if (!d.isEmpty() && Files.isDirectory(Path.of(d))) return Path.of(d);
+        String d = System.getProperty("calm.dir", "");
+        if (d.isEmpty()) {
+            throw new IllegalStateException("no CALM data: pass -jvmArgsAppend -Dcalm.dir=DIR, the folder with "
+                    + "rouge_l.npy and mean_exit_layer.npy");
         }
-        throw new IllegalStateException("CALM data not found: pass -Dcalm.dir=.../shared/data/calm-cnndm");
+        Path dir = Path.of(d);
+        for (String f : new String[] {"rouge_l.npy", "mean_exit_layer.npy"}) {
+            if (!Files.isRegularFile(dir.resolve(f))) {
+                throw new IllegalStateException("-Dcalm.dir=" + d + ": no file " + f + " in " + dir.toAbsolutePath());
+            }
+        }
+        return dir;
     }
 
     /** loss[k][j] = scores[ref][j] − scores[k][j], bound 1. */
@@ -83,19 +93,5 @@ public class CalmProtocolBench {
             for (int j = 0; j < scores[0].length; j++) l[k][j] = scores[ref][j] - scores[k][j];
         }
         return LossMatrix.of(l, 1);
-    }
-
-    /** Quick timing without JMH: {@code java ... CalmProtocolBench}. */
-    public static void main(String[] args) throws Exception {
-        CalmProtocolBench b = new CalmProtocolBench();
-        for (String p : new String[] {"100:50", "1000:1000"}) {
-            b.nCalTrials = p;
-            b.setup();
-            for (int rep = 0; rep < 5; rep++) {
-                long t0 = System.nanoTime();
-                b.protocol();
-                System.out.printf("%s run %d: %.3f s%n", p, rep, (System.nanoTime() - t0) / 1e9);
-            }
-        }
     }
 }
