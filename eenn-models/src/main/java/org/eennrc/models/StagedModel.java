@@ -60,10 +60,17 @@ public final class StagedModel implements EarlyExitModel {
             available.addAll(stages.get(s).produces());
         }
         List<Set<String>> c = new ArrayList<>();
+        Set<String> have = new HashSet<>(featureNames);
+        this.maskNames.stream().filter(Objects::nonNull).forEach(have::add);
         for (int s = 0; s < stages.size(); s++) {
+            have.addAll(stages.get(s).produces());
             Set<String> need = new LinkedHashSet<>();
             for (int t = s + 1; t < stages.size(); t++) {
-                need.addAll(stages.get(t).inputs());
+                for (String in : stages.get(t).inputs()) {
+                    if (have.contains(in)) {
+                        need.add(in);
+                    }
+                }
             }
             c.add(need);
         }

@@ -50,25 +50,30 @@ class RuntimeAndBuilderTest {
     }
 
     @Test
-    void flopsAreDerivedFromTheConfigurationAndCumulative() {
+    void costsAreCountedFromTheGraphAndCumulative() {
         MultiExitResNetConfig c = MultiExitResNetConfig.tiny(); // stem 4, widths 4/8/8, strides 1/2/2, 28x28x1
-        MultiExitResNet.Flops f = MultiExitResNet.flops(c);
+        ComputationGraphModel m = MultiExitResNet.earlyExitModel(c, MultiExitResNet.build(c));
+        // hand count: conv Hout*Wout*k*k*Cin*Cout, batch norm one per element, pooling one per input element, dense nIn*nOut
         double stem = 28 * 28 * 9 * 1 * 4 + 28 * 28 * 4;
         double s1 = 2 * (28 * 28 * 9 * 4 * 4 + 28 * 28 * 4); // identity shortcut (4 -> 4, stride 1)
         double s2 = 14 * 14 * 9 * 4 * 8 + 14 * 14 * 8 + 14 * 14 * 9 * 8 * 8 + 14 * 14 * 8 + 14 * 14 * 4 * 8 + 14 * 14 * 8;
         double s3 = 7 * 7 * 9 * 8 * 8 + 7 * 7 * 8 + 7 * 7 * 9 * 8 * 8 + 7 * 7 * 8 + 7 * 7 * 8 * 8 + 7 * 7 * 8;
-        assertThat(f.trunk()).containsExactly(stem + s1, s2, s3);
-        assertThat(f.head()).containsExactly(28 * 28 * 4 + 4 * 10, 14 * 14 * 8 + 8 * 10, 7 * 7 * 8 + 8 * 10);
-        double[] cum = f.cumulativePerExit();
-        assertThat(cum[0]).isEqualTo(stem + s1 + f.head()[0]);
-        assertThat(cum[2]).isEqualTo(stem + s1 + s2 + s3 + f.head()[0] + f.head()[1] + f.head()[2]);
-        assertThat(f.fullModel()).isEqualTo(stem + s1 + s2 + s3 + f.head()[2]);
+        double[] head = {28 * 28 * 4 + 4 * 10, 14 * 14 * 8 + 8 * 10, 7 * 7 * 8 + 8 * 10};
+        assertThat(m.cumulativeCost()).containsExactly(stem + s1 + head[0], stem + s1 + head[0] + s2 + head[1],
+                stem + s1 + s2 + s3 + head[0] + head[1] + head[2]);
+        assertThat(m.fullModelCost()).isEqualTo(stem + s1 + s2 + s3 + head[2]);
+        assertThat(m.uncountedLayers()).isEmpty();
+        assertThat(m.numClasses()).isEqualTo(10);
         assertThat(MultiExitResNetConfig.fromProperties(c.toProperties())).isEqualTo(c);
+        // the stage split derived from the graph: stage s ends at trunk s and holds exit s's head
+        assertThat(m.stageVertices().get(0)).contains("stem_conv", "trunk1", "exit1_pool", "out1").doesNotContain("s2b1_conv1");
+        assertThat(m.stageVertices().get(1)).contains("s2b1_conv1", "s2b1_proj", "trunk2", "out2").doesNotContain("trunk1");
 
         // a stride-2 stem: everything after it runs at 14x14
         MultiExitResNetConfig strided = c.toBuilder().stemStride(2).build();
         double stem2 = 14 * 14 * 9 * 1 * 4 + 14 * 14 * 4;
-        assertThat(MultiExitResNet.flops(strided).trunk()[0]).isEqualTo(stem2 + 2 * (14 * 14 * 9 * 4 * 4 + 14 * 14 * 4));
+        ComputationGraphModel ms = MultiExitResNet.earlyExitModel(strided, MultiExitResNet.build(strided));
+        assertThat(ms.cumulativeCost()[0]).isEqualTo(stem2 + 2 * (14 * 14 * 9 * 4 * 4 + 14 * 14 * 4) + 14 * 14 * 4 + 4 * 10);
         assertThat(strided.stageOutputShape(2)).containsExactly(8, 4, 4);
         assertThat(MultiExitResNet.build(strided).output(false, Nd4j.rand(new long[] {2, 1, 28, 28}))[2].shape())
                 .containsExactly(2L, 10L);
@@ -81,16 +86,15 @@ class RuntimeAndBuilderTest {
         ComputationGraph full = MultiExitResNet.build(c);
         INDArray x = Nd4j.rand(new long[] {5, 1, 28, 28});
         INDArray[] ref = full.output(false, x);
-        INDArray h = x;
+        StagedModel staged = MultiExitResNet.earlyExitModel(c, full).predictor().model();
+        java.util.Map<String, INDArray> state = new java.util.HashMap<>(java.util.Map.of(MultiExitResNet.INPUT, x));
         for (int s = 0; s < c.numStages(); s++) {
-            ComputationGraph g = MultiExitResNet.buildStages(c, s, s + 1);
-            StageGraphs.copyParamsByName(full, g);
-            INDArray[] o = g.output(false, h);
-            INDArray probs = o[o.length - 1];
-            assertThat(probs.equalsWithEps(ref[s], 0.0)).as("exit " + (s + 1)).isTrue();
-            if (o.length > 1) {
-                h = o[0];
-            }
+            ExitStage stage = staged.stages().get(s);
+            java.util.Map<String, INDArray> in = new java.util.HashMap<>();
+            stage.inputs().forEach(n -> in.put(n, state.get(n)));
+            ExitStage.Output o = stage.run(in, true, true);
+            assertThat(o.probabilities().equalsWithEps(ref[s], 0.0)).as("exit " + (s + 1)).isTrue();
+            state.putAll(o.state());
         }
     }
 }

@@ -69,39 +69,6 @@ public record TransformerConfig(int vocabSize, int maxLength, int dModel, int he
         return new TransformerConfig(vocabSize, maxLength, dModel, heads, ffDim, blocks, numClasses, s, pooling);
     }
 
-    /**
-     * Multiply-adds of block b (0-based) for one sequence of {@link #maxLength()} positions (padding positions are
-     * computed too): Q, K, V and output projections 4·T·d², attention scores and weighted values 2·T²·d,
-     * feed-forward 2·T·d·f. Layer norms, softmax, biases and residual additions are not counted.
-     */
-    public double blockMacs() {
-        double t = maxLength;
-        double d = dModel;
-        return 4 * t * d * d + 2 * t * t * d + 2 * t * d * ffDim;
-    }
-
-    /**
-     * Multiply-adds of one exit head: pooling T·d (a batched product with the pooling weights [B,1,T]: the mask
-     * for mean pooling, a one-hot row for {@code [CLS]}; the same product either way) and the classifier d·C.
-     */
-    public double exitMacs() {
-        return (double) maxLength * dModel + (double) dModel * numClasses;
-    }
-
-    /**
-     * Cumulative multiply-adds of answering at exit l (index l - 1): blocks 1..l and exit heads 1..l (every earlier
-     * head was evaluated, as in real early exit). The embedding is a table look-up and costs nothing here.
-     */
-    public double[] cumulativeMacsPerExit() {
-        double[] c = new double[blocks];
-        double acc = 0;
-        for (int b = 0; b < blocks; b++) {
-            acc += blockMacs() + exitMacs();
-            c[b] = acc;
-        }
-        return c;
-    }
-
     /** Number of parameters. */
     public long numParams() {
         long d = dModel;

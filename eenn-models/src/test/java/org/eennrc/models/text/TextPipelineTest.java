@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.eennrc.core.ConfidenceMeasures;
 import org.eennrc.core.ExitOutputs;
 import org.eennrc.core.ExitPolicy;
+import org.eennrc.core.ExitResult;
 import org.eennrc.models.train.ProgressListener;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.risk.Guarantee;
@@ -34,12 +35,12 @@ class TextPipelineTest {
         assertThat(o.numSamples()).isEqualTo(d.test().size());
         assertThat(o.numExits()).isEqualTo(2);
         assertThat(o.labels()).containsExactly(d.test().labels());
-        assertThat(o.flops()).containsExactly(r.model().cumulativeMacsPerExit());
+        assertThat(o.flops()).containsExactly(TextTransformer.earlyExitModel(r.model(), r.parameters()).cumulativeCost());
 
         ExitPolicy policy = new ExitPolicy("max-softmax", 0.07, 2, new ExitPolicy.Certificate("prediction-consistency",
                 "crc", 0.05, 0.1, 10, Guarantee.values()[0], true, 93, 0.0, "none", Double.NaN));
-        BlockModel.Result real = TextPipeline.infer(tmp, data, "test", policy, 5);
-        BlockModel.Result sim = BlockModel.simulate(o, 0.07, ConfidenceMeasures.MAX_SOFTMAX);
+        ExitResult real = TextPipeline.infer(tmp, data, "test", policy, 5);
+        ExitResult sim = policy.apply(o);
         assertThat(real.exits()).containsExactly(sim.exits());
         assertThat(real.predictions()).containsExactly(sim.predictions());
     }

@@ -9,6 +9,8 @@ import java.util.Map;
 
 import org.eennrc.core.ConfidenceMeasures;
 import org.eennrc.core.ExitOutputs;
+import org.eennrc.core.ExitPolicy;
+import org.eennrc.core.ExitResult;
 import org.eennrc.core.ExitOutputsNpz;
 import org.eennrc.models.Dl4jRuntime;
 import org.eennrc.models.train.ProgressListener;
@@ -24,6 +26,41 @@ import org.nd4j.linalg.learning.config.Adam;
 
 /** Tiny model (3 blocks, d = 16, T = 16) on the 514-gloss fixture; each test runs in seconds. */
 class TextTransformerTest {
+
+    /** Block b of the staged model on its input (ids for b = 0, else the previous hidden state) and the mask. */
+    static Map<String, INDArray> runBlock(org.eennrc.models.StagedModel m, int b, INDArray input, INDArray mask) {
+        org.eennrc.models.ExitStage st = m.stages().get(b);
+        Map<String, INDArray> in = new HashMap<>();
+        in.put(b == 0 ? TextTransformer.IDS : TextTransformer.hiddenName(b - 1), input);
+        in.put(TextTransformer.MASK, mask);
+        org.eennrc.models.ExitStage.Output o = st.run(in, b < m.numExits() - 1, true);
+        Map<String, INDArray> out = new HashMap<>(o.state());
+        out.put(TextTransformer.probsName(b), o.probabilities());
+        return out;
+    }
+
+    /** Raw softmax outputs of every block on every text, flat {@code [(i * L + l) * C + c]} (no renormalisation). */
+    static float[] rawProbabilities(org.eennrc.models.StagedModel m, EncodedTexts a) {
+        int exits = m.numExits();
+        int classes = m.numClasses();
+        float[] out = new float[a.size() * exits * classes];
+        INDArray mask = a.maskBatch(null, 0, a.size());
+        INDArray h = a.idsBatch(null, 0, a.size());
+        for (int b = 0; b < exits; b++) {
+            Map<String, INDArray> o = runBlock(m, b, h, mask);
+            float[] p = o.get(TextTransformer.probsName(b)).dup('c').data().asFloat();
+            for (int j = 0; j < a.size(); j++) {
+                System.arraycopy(p, j * classes, out, (j * exits + b) * classes, classes);
+            }
+            h = o.get(TextTransformer.hiddenName(b));
+        }
+        return out;
+    }
+
+    static ExitPolicy policy(double lambda, int exits) {
+        return new ExitPolicy("max-softmax", lambda, exits, new ExitPolicy.Certificate("prediction-gap", "manual", 0.1,
+                Double.NaN, 1, org.eennrc.risk.Guarantee.NONE, true, 0, 0, "none", Double.NaN));
+    }
     static WordPieceTokenizer tok;
     static EncodedTexts train;
     static EncodedTexts test;
@@ -53,7 +90,7 @@ class TextTransformerTest {
     void paddingTokensDoNotChangeTheOutputs(TransformerConfig.Pooling pooling) {
         TransformerConfig cfg = TextTransformerTest.cfg.withPooling(pooling);
         Map<String, INDArray> params = TextTransformer.initialParameters(cfg);
-        BlockModel m = new BlockModel(cfg, params);
+        org.eennrc.models.StagedModel m = TextTransformer.earlyExitModel(cfg, params);
         int[] shortOnes = java.util.stream.IntStream.range(0, train.size())
                 .filter(i -> WordPieceTokenizer.length(train.ids()[i]) <= 10).limit(20).toArray();
         EncodedTexts a = train.subset(shortOnes);
@@ -70,13 +107,13 @@ class TextTransformerTest {
         }
         assertThat(changed).isGreaterThan(60);
         // same mask (from the original ids), different tokens under it
-        float[] p0 = m.allExitProbabilities(a, 8);
+        float[] p0 = rawProbabilities(m, a);
         Map<String, INDArray> in = new HashMap<>();
         INDArray mask = a.maskBatch(null, 0, a.size());
         EncodedTexts b = new EncodedTexts(other, a.labels(), a.numClasses());
         INDArray h = b.idsBatch(null, 0, b.size());
         for (int blk = 0; blk < cfg.blocks(); blk++) {
-            Map<String, INDArray> o = m.runBlock(blk, h, mask, true, true);
+            Map<String, INDArray> o = runBlock(m, blk, h, mask);
             float[] pb = o.get(TextTransformer.probsName(blk)).data().asFloat();
             for (int i = 0; i < a.size(); i++) {
                 for (int c = 0; c < cfg.numClasses(); c++) {
@@ -88,7 +125,7 @@ class TextTransformerTest {
         }
         // and the mask does matter: unmasking the padding changes the outputs
         INDArray ones = mask.dup().assign(1.0);
-        INDArray p1 = m.runBlock(0, b.idsBatch(null, 0, b.size()), ones, false, true).get(TextTransformer.probsName(0));
+        INDArray p1 = runBlock(m, 0, b.idsBatch(null, 0, b.size()), ones).get(TextTransformer.probsName(0));
         float[] q = p1.data().asFloat();
         double diff = 0;
         for (int i = 0; i < a.size(); i++) {
@@ -112,7 +149,7 @@ class TextTransformerTest {
         }
         Map<String, INDArray> o = sd.output(Map.of(TextTransformer.IDS, a.idsBatch(null, 0, a.size()),
                 TextTransformer.MASK, a.maskBatch(null, 0, a.size())), names);
-        float[] p = new BlockModel(cfg, params).allExitProbabilities(a, 16);
+        float[] p = rawProbabilities(TextTransformer.earlyExitModel(cfg, params), a);
         for (int b = 0; b < cfg.blocks(); b++) {
             float[] pb = o.get(names[b]).data().asFloat();
             for (int i = 0; i < a.size(); i++) {
@@ -251,10 +288,9 @@ class TextTransformerTest {
                 x.putScalar(i, 0.5 + r.nextGaussian());
             }
         }
-        BlockModel m = new BlockModel(c, params);
+        org.eennrc.models.StagedModel m = TextTransformer.earlyExitModel(c, params);
         EncodedTexts a = test.head(8);
-        Map<String, INDArray> o = m.runBlock(0, a.idsBatch(null, 0, a.size()), a.maskBatch(null, 0, a.size()),
-                true, true);
+        Map<String, INDArray> o = runBlock(m, 0, a.idsBatch(null, 0, a.size()), a.maskBatch(null, 0, a.size()));
         float[] h = o.get(TextTransformer.hiddenName(0)).dup('c').data().asFloat(); // [B, T, d]
         float[] probs = o.get(TextTransformer.probsName(0)).dup('c').data().asFloat();
         int d = c.dModel();
@@ -329,26 +365,26 @@ class TextTransformerTest {
         TextTrainer.Trained loaded = TextTrainer.load(tmp.resolve("a"));
         assertThat(loaded.config()).isEqualTo(cfg);
         assertThat(loaded.tokenizer().vocabulary()).isEqualTo(tok.vocabulary());
-        assertThat(loaded.blockModel().allExitProbabilities(test, 32))
-                .containsExactly(new BlockModel(cfg, pa).allExitProbabilities(test, 32));
+        assertThat(rawProbabilities(loaded.earlyExitModel(), test))
+                .containsExactly(rawProbabilities(TextTransformer.earlyExitModel(cfg, pa), test));
     }
 
     @Test
     void realEarlyExitEqualsSimulatedExitFromExportedOutputs(@TempDir Path tmp) throws Exception {
         TextTrainer.Result r = TextTrainer.train(cfg, trainConfig(2), tok, train, test, tmp, false,
                 ProgressListener.SILENT);
-        BlockModel m = new BlockModel(cfg, r.parameters());
-        ExitOutputs out = m.exitOutputs(test, 32);
+        org.eennrc.models.StagedModel m = TextTransformer.earlyExitModel(cfg, r.parameters());
+        ExitOutputs out = m.outputs(test.iterator(32));
         Path npz = tmp.resolve("test.npz");
         ExitOutputsNpz.write(npz, out, true);
         ExitOutputs back = ExitOutputsNpz.read(npz);
-        assertThat(back.flops()).containsExactly(cfg.cumulativeMacsPerExit());
+        assertThat(back.flops()).containsExactly(m.cumulativeCost());
         assertThat(back.labels()).containsExactly(test.labels());
         int checkedMixed = 0;
         for (double lambda : new double[] {0.0, 0.05, 0.08, 0.1, 0.15, 0.3, 1.0}) {
-            BlockModel.Result sim = BlockModel.simulate(back, lambda, ConfidenceMeasures.MAX_SOFTMAX);
+            ExitResult sim = policy(lambda, cfg.blocks()).apply(back);
             for (int batch : new int[] {1, 7, 64}) {
-                BlockModel.Result real = m.earlyExit(test, lambda, ConfidenceMeasures.MAX_SOFTMAX, batch);
+                ExitResult real = m.predictor().predict(test.iterator(batch), lambda, ConfidenceMeasures.MAX_SOFTMAX);
                 assertThat(real.exits()).as("exits at lambda %s batch %d", lambda, batch).containsExactly(sim.exits());
                 assertThat(real.predictions()).containsExactly(sim.predictions());
             }
@@ -358,9 +394,8 @@ class TextTransformerTest {
             }
         }
         assertThat(checkedMixed).as("some thresholds send texts to different exits").isGreaterThan(0);
-        assertThat(BlockModel.simulate(back, 1.0, ConfidenceMeasures.MAX_SOFTMAX).exitHistogram()[cfg.blocks() - 1])
-                .isEqualTo(test.size());
-        BlockModel.Result full = m.fullModel(test, 16);
+        assertThat(policy(1.0, cfg.blocks()).apply(back).exitHistogram()[cfg.blocks() - 1]).isEqualTo(test.size());
+        ExitResult full = m.predictor().fullModel(test.iterator(16));
         for (int i = 0; i < test.size(); i++) {
             assertThat(full.predictions()[i]).isEqualTo(back.prediction(i, cfg.blocks() - 1));
         }
@@ -390,15 +425,21 @@ class TextTransformerTest {
     }
 
     @Test
-    void flopsAreCumulativeAndFromTheConfiguration() {
+    void costsAreCountedFromTheBlockGraphsAndCumulative() {
         TransformerConfig c = new TransformerConfig(1000, 32, 64, 4, 128, 6, 26, 1);
+        // by hand: Q, K, V, output projections 4·T·d², attention scores and weighted values 2·T²·d, feed-forward
+        // 2·T·d·f; head: pooling product T·d and classifier d·C (the embedding is a look-up)
         double block = 4.0 * 32 * 64 * 64 + 2.0 * 32 * 32 * 64 + 2.0 * 32 * 64 * 128;
         double head = 32 * 64 + 64 * 26;
-        double[] f = c.cumulativeMacsPerExit();
+        org.eennrc.models.StagedModel m = TextTransformer.earlyExitModel(c, TextTransformer.initialParameters(c));
+        double[] f = m.cumulativeCost();
         assertThat(f).hasSize(6);
         for (int l = 0; l < 6; l++) {
             assertThat(f[l]).isEqualTo((l + 1) * (block + head));
+            assertThat(m.stages().get(l).trunkCost()).isEqualTo(block);
+            assertThat(m.stages().get(l).headCost()).isEqualTo(head);
         }
+        assertThat(m.fullModelCost()).isEqualTo(6 * block + head);
     }
 
     @Test

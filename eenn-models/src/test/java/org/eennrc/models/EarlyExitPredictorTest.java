@@ -1,0 +1,111 @@
+package org.eennrc.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import org.eennrc.core.ConfidenceMeasure;
+import org.eennrc.core.ConfidenceMeasures;
+import org.eennrc.core.ExitOutputs;
+import org.eennrc.core.ExitOutputsNpz;
+import org.eennrc.core.ExitPolicy;
+import org.eennrc.core.ExitResult;
+import org.eennrc.models.data.ImageSet;
+import org.eennrc.models.train.ProgressListener;
+import org.eennrc.models.train.TrainConfig;
+import org.eennrc.models.train.Trainer;
+import org.eennrc.risk.Guarantee;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real early exit of the ResNet (through the generic graph adapter) against the simulated exit of eenn-core. */
+class EarlyExitPredictorTest {
+    @TempDir
+    static Path tmp;
+    static Trainer.TrainResult trained;
+    static ImageSet pool;
+    static ExitOutputs exported;
+    static EarlyExitPredictor predictor;
+
+    @BeforeAll
+    static void trainTinyAndExport() throws Exception {
+        Dl4jRuntime.init();
+        TrainConfig cfg = TrainConfig.builder().epochs(2).batchSize(32).validationSize(0).progressSeconds(1e9).build();
+        trained = Trainer.train(MultiExitResNetConfig.tiny(), cfg, TestData.train(320), TestData.test(0), tmp.resolve("m"),
+                false, ProgressListener.SILENT);
+        pool = TestData.test(200);
+        // export from the saved model (what `eenn export` does), read back through eenn-core's npz reader
+        ModelIO.TrainedModel saved = ModelIO.load(tmp.resolve("m"));
+        Path f = tmp.resolve("pool.npz");
+        Exporter.export(saved.config(), saved.graph(), pool, f);
+        exported = ExitOutputsNpz.read(f);
+        predictor = MultiExitResNet.earlyExitModel(trained.model(), trained.graph()).predictor();
+    }
+
+    /** A policy with a given threshold, for testing the exit mechanics (its certificate says it was set by hand). */
+    static ExitPolicy policy(ConfidenceMeasure m, double lambda, int exits) {
+        return new ExitPolicy(m.name(), lambda, exits, new ExitPolicy.Certificate("prediction-gap", "manual", 0.1,
+                Double.NaN, 1, Guarantee.NONE, true, 0, 0, "none", Double.NaN));
+    }
+
+    @Test
+    void exportCarriesLabelsAndTheCostsCountedFromTheGraph() {
+        assertThat(exported.numSamples()).isEqualTo(200);
+        assertThat(exported.numExits()).isEqualTo(3);
+        assertThat(exported.labels()).containsExactly(pool.labels());
+        assertThat(exported.flops())
+                .containsExactly(MultiExitResNet.earlyExitModel(trained.model(), trained.graph()).cumulativeCost());
+    }
+
+    static void check(ImageSet data, ExitOutputs outputs, double lambda, ConfidenceMeasure m, int batch) {
+        ExitResult sim = policy(m, lambda, outputs.numExits()).apply(outputs, m);
+        ExitResult real = predictor.predict(data.iterator(batch), lambda, m);
+        assertThat(real.exits()).as("%s λ=%s batch %d exits", m.name(), lambda, batch).containsExactly(sim.exits());
+        assertThat(real.predictions()).as("%s λ=%s batch %d predictions", m.name(), lambda, batch)
+                .containsExactly(sim.predictions());
+        assertThat(real.seconds()).isPositive();
+    }
+
+    @Test
+    void realEarlyExitEqualsSimulatedExitForEveryBatchSize() {
+        ConfidenceMeasure[] measures = {ConfidenceMeasures.MAX_SOFTMAX, ConfidenceMeasures.TOP_DIFF, ConfidenceMeasures.ENTROPY};
+        int mixed = 0;
+        for (ConfidenceMeasure m : measures) {
+            for (double lambda : new double[] {1.0, 0.99, 0.9, 0.7, 0.5, 0.3, 0.1, 0.0}) {
+                for (int batch : new int[] {64, 200}) {
+                    check(pool, exported, lambda, m, batch);
+                }
+                int[] h = policy(m, lambda, 3).apply(exported, m).exitHistogram();
+                if (h[0] > 0 && h[h.length - 1] > 0) {
+                    mixed++;
+                }
+            }
+        }
+        assertThat(mixed).as("thresholds where samples leave at both the first and the last exit").isGreaterThan(2);
+        // odd sub-batch sizes, and batch size 1 (on the first 40 images, to keep the test fast)
+        int[] first = new int[40];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = i;
+        }
+        for (double lambda : new double[] {0.9, 0.5, 0.0}) {
+            check(pool, exported, lambda, ConfidenceMeasures.MAX_SOFTMAX, 7);
+            check(pool.subset(first), exported.subset(first), lambda, ConfidenceMeasures.MAX_SOFTMAX, 1);
+        }
+        // a policy object, and λ = 1: everything at the last exit, identical to the plain full model
+        ExitPolicy p = policy(ConfidenceMeasures.MAX_SOFTMAX, 0.5, 3);
+        assertThat(predictor.predict(pool.iterator(64), p).sameDecisions(p.apply(exported))).isTrue();
+        ExitResult full = predictor.fullModel(pool.iterator(64));
+        assertThat(full.exitHistogram()).containsExactly(0, 0, 200);
+        assertThat(predictor.predict(pool.iterator(64), 1.0, ConfidenceMeasures.MAX_SOFTMAX).predictions())
+                .containsExactly(full.predictions());
+        assertThat(full.predictions()).containsExactly(policy(ConfidenceMeasures.MAX_SOFTMAX, 1.0, 3).apply(exported).predictions());
+    }
+
+    @Test
+    void aPolicyForAnotherNumberOfExitsIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> predictor.predict(pool.iterator(64), policy(ConfidenceMeasures.MAX_SOFTMAX, 0.5, 4)))
+                .hasMessageContaining("4 exits").hasMessageContaining("has 3");
+    }
+}
