@@ -74,8 +74,8 @@ public class CalmProtocolBench {
     static Path dataDir() {
         String d = System.getProperty("calm.dir", "");
         if (d.isEmpty()) {
-            throw new IllegalStateException("no CALM data: pass -jvmArgsAppend -Dcalm.dir=DIR, the folder with "
-                    + "rouge_l.npy and mean_exit_layer.npy");
+            throw new IllegalStateException("no CALM data: set calm.dir to the folder with rouge_l.npy and "
+                    + "mean_exit_layer.npy (-jvmArgsAppend -Dcalm.dir=DIR; with -f 0, java -Dcalm.dir=DIR ...)");
         }
         Path dir = Path.of(d);
         for (String f : new String[] {"rouge_l.npy", "mean_exit_layer.npy"}) {
