@@ -30,12 +30,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * process, on the cached CNN/DailyMail scores. Data are loaded once in setup; the benchmark is the protocol itself.
  *
  * <pre>
- * mvn -B -o -q -pl benchmarks -am compile
- * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.openjdk.jmh.Main CalmProtocolBench \
- *     -jvmArgsAppend -Dcalm.dir=DIR
+ * mvn -B -q -pl benchmarks -am compile
+ * EENN_CALM_DATA=DIR java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) \
+ *     org.openjdk.jmh.Main CalmProtocolBench
  * </pre>
  *
- * {@code DIR} holds the cached scores {@code rouge_l.npy} (thresholds × articles) and {@code mean_exit_layer.npy}.
+ * {@code DIR} (default {@code data/calm-cnndm}) holds the cached scores {@code rouge_l.npy} (thresholds × articles)
+ * and {@code mean_exit_layer.npy}; docs/data.md says how to get them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -70,17 +71,20 @@ public class CalmProtocolBench {
         return Protocol.run(losses, efficiency, controllers, settings, ProgressListener.NONE);
     }
 
-    /** The folder of the cached scores, from the system property {@code calm.dir}. */
+    /**
+     * The CALM data folder (docs/data.md): {@code -Dcalm.dir}, else {@code $EENN_CALM_DATA} (which forked benchmark
+     * JVMs inherit), else the project's default {@code data/calm-cnndm}. It must hold the two files the bench reads.
+     */
     static Path dataDir() {
-        String d = System.getProperty("calm.dir", "");
-        if (d.isEmpty()) {
-            throw new IllegalStateException("no CALM data: set calm.dir to the folder with rouge_l.npy and "
-                    + "mean_exit_layer.npy (-jvmArgsAppend -Dcalm.dir=DIR; with -f 0, java -Dcalm.dir=DIR ...)");
-        }
+        String prop = System.getProperty("calm.dir", "");
+        String env = System.getenv("EENN_CALM_DATA");
+        String d = !prop.isEmpty() ? prop : env != null && !env.isEmpty() ? env : "data/calm-cnndm";
         Path dir = Path.of(d);
         for (String f : new String[] {"rouge_l.npy", "mean_exit_layer.npy"}) {
             if (!Files.isRegularFile(dir.resolve(f))) {
-                throw new IllegalStateException("-Dcalm.dir=" + d + ": no file " + f + " in " + dir.toAbsolutePath());
+                throw new IllegalStateException("CALM data not found: no " + f + " in " + dir.toAbsolutePath()
+                        + "; set EENN_CALM_DATA (or -Dcalm.dir) to the folder that holds rouge_l.npy and "
+                        + "mean_exit_layer.npy; docs/data.md says how to get them");
             }
         }
         return dir;
