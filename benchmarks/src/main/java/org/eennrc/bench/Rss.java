@@ -5,12 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Resident-set size of this process from /proc (Linux); -1 elsewhere. */
-public final class Rss {
+final class Rss {
     private Rss() {
     }
 
     /** Peak RSS (VmHWM) in MiB. */
-    public static double peakMiB() {
+    static double peakMiB() {
         return field("VmHWM:");
     }
 

@@ -1,10 +1,12 @@
 package org.eennrc.bench;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Set;
 
+import org.eennrc.models.ComputationGraphModel;
 import org.eennrc.models.Dl4jRuntime;
-import org.eennrc.models.ExitEvaluator;
 import org.eennrc.models.MultiExitResNet;
 import org.eennrc.models.MultiExitResNetConfig;
 import org.eennrc.models.data.FashionMnist;
@@ -13,33 +15,38 @@ import org.eennrc.models.train.TrainConfig;
 import org.eennrc.models.train.Trainer;
 
 /**
- * Trains the default model on Fashion-MNIST and reports training images/s, per-exit test accuracy, peak RSS and
- * wall time.
+ * Trains the multi-exit ResNet on Fashion-MNIST and reports training images/s, per-exit test accuracy, peak RSS and
+ * wall time: an end-to-end run, whose result is more than a time, so a bench command rather than a JMH benchmark.
+ * The multiply-adds per exit come from the graph ({@link ComputationGraphModel#cumulativeCost()}, method.md §5).
  *
  * <pre>
- * java -Xmx1g -Dorg.bytedeco.javacpp.maxbytes=1500m -Dorg.bytedeco.javacpp.maxphysicalbytes=2500m \
- *      -Dorg.eclipse.deeplearning4j.helpers.disable=false -cp ... org.eennrc.models.bench.TrainBench \
- *      [--data-dir DIR] [--out runs/fmnist] [--epochs 4] [--batch 128] [--lr 3e-3] [--optimizer adam|nesterov|sgd]
- *      [--schedule cosine|step|constant] [--weight-decay 0] [--flip] [--max-train N] [--resume]
- *      [--widths 16,32,64,128] [--blocks 1,1,1,1] [--stem 16] [--head-hidden 0] [--seed 42]
+ * OMP_WAIT_POLICY=PASSIVE java $JOPTS -cp $CP org.eennrc.bench.TrainBench \
+ *      [--data-dir DIR] [--out runs/fmnist-resnet] [--epochs 4] [--batch 128] [--lr 3e-3]
+ *      [--optimizer adam|nesterov|sgd] [--schedule cosine|step|constant] [--weight-decay 0] [--flip]
+ *      [--max-train N] [--stop-after N] [--resume]
+ *      [--widths 64,64,128,128] [--blocks 1,1,1,1] [--strides 1,2,2,1] [--stem 32] [--stem-stride 2]
+ *      [--head-hidden 0] [--seed 42]
  * </pre>
  */
 public final class TrainBench {
+    private static final Set<String> OPTIONS = Args.known(Args.RESNET, "data-dir", "out", "epochs", "batch", "lr",
+            "optimizer", "schedule", "weight-decay", "flip", "max-train", "stop-after", "resume");
+
     private TrainBench() {
     }
 
     public static void main(String[] argv) {
+        Args a = new Args(argv, OPTIONS);
         Dl4jRuntime.init();
         long t0 = System.nanoTime();
-        Args a = new Args(argv);
         MultiExitResNetConfig model = a.resnetConfig();
         TrainConfig d = TrainConfig.defaults();
         TrainConfig cfg = d.toBuilder()
                 .epochs(a.getInt("epochs", d.epochs()))
                 .batchSize(a.getInt("batch", d.batchSize()))
                 .learningRate(a.getDouble("lr", d.learningRate()))
-                .optimizer(TrainConfig.Optimizer.valueOf(a.get("optimizer", d.optimizer().name()).toUpperCase(Locale.ROOT)))
-                .schedule(TrainConfig.Schedule.valueOf(a.get("schedule", d.schedule().name()).toUpperCase(Locale.ROOT)))
+                .optimizer(a.getEnum("optimizer", TrainConfig.Optimizer.class, d.optimizer()))
+                .schedule(a.getEnum("schedule", TrainConfig.Schedule.class, d.schedule()))
                 .weightDecay(a.getDouble("weight-decay", d.weightDecay()))
                 .augmentFlip(a.flag("flip"))
                 .maxTrainImages(a.getInt("max-train", 0))
@@ -48,15 +55,16 @@ public final class TrainBench {
                 .build();
         Path dataDir = a.has("data-dir") ? Path.of(a.get("data-dir", "")) : null;
         Path out = Path.of(a.get("out", "runs/fmnist-resnet"));
-        double[] flops = MultiExitResNet.flops(model).cumulativePerExit();
+        ComputationGraphModel untrained = MultiExitResNet.earlyExitModel(model, MultiExitResNet.build(model));
         System.out.printf(Locale.ROOT, "[bench] cumulative MACs per exit: %s; full model %.3f M%n",
-                java.util.Arrays.toString(java.util.Arrays.stream(flops).map(f -> Math.round(f / 1e3) / 1e3).toArray()),
-                MultiExitResNet.flops(model).fullModel() / 1e6);
+                Arrays.toString(Arrays.stream(untrained.cumulativeCost()).map(f -> Math.round(f / 1e3) / 1e3).toArray()),
+                untrained.fullModelCost() / 1e6);
         FashionMnist data = FashionMnist.load(dataDir, cfg.validationSize(), cfg.splitSeed());
         Trainer.TrainResult r = Trainer.train(model, cfg, data.train(), data.validation(), out, a.flag("resume"),
                 ProgressListener.printing(System.out));
         long e0 = System.nanoTime();
-        double[] testAcc = ExitEvaluator.accuracy(r.graph(), data.test(), 500);
+        double[] testAcc = MultiExitResNet.earlyExitModel(model, r.graph()).outputs(data.test().iterator(500))
+                .accuracyPerExit();
         double evalSecs = (System.nanoTime() - e0) / 1e9;
         double wall = (System.nanoTime() - t0) / 1e9;
         StringBuilder sb = new StringBuilder();

@@ -7,17 +7,29 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import org.eennrc.core.ConfidenceMeasure;
 import org.eennrc.core.ConfidenceMeasures;
 import org.eennrc.core.Efficiency;
 import org.eennrc.core.ExitOutputs;
+import org.eennrc.core.ExitPolicy;
+import org.eennrc.core.ExitResult;
 import org.eennrc.core.LossMatrixBuilder;
 import org.eennrc.core.Risk;
 import org.eennrc.core.Risks;
 import org.eennrc.models.Dl4jRuntime;
-import org.eennrc.models.bench.Args;
-import org.eennrc.models.bench.Rss;
+import org.eennrc.models.EarlyExitPredictor;
+import org.eennrc.models.Exporter;
+import org.eennrc.models.StagedModel;
+import org.eennrc.models.text.BagOfWords;
+import org.eennrc.models.text.EncodedTexts;
+import org.eennrc.models.text.TextPipeline;
+import org.eennrc.models.text.TextTrainer;
+import org.eennrc.models.text.TextTransformer;
+import org.eennrc.models.text.TransformerConfig;
+import org.eennrc.models.text.WordNetGlosses;
+import org.eennrc.models.text.WordPieceTokenizer;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.risk.CalibrationResult;
 import org.eennrc.risk.LambdaGrid;
@@ -35,41 +47,47 @@ import org.eennrc.risk.protocol.ProtocolSettings;
  * bag-of-words baseline, per-exit test accuracy, training texts/s, wall time, peak RSS; exports the test outputs;
  * runs risk control (4 risks × crc, ucb-wsr, ltt-fst, ε 0.01..0.19, δ 0.1, n_cal = half the test set and 1000,
  * 50 trials); and measures the real early-exit speed-up at the CRC threshold for ε = 0.05 (prediction
- * consistency) against the FLOPs-predicted one.
+ * consistency) against the FLOPs-predicted one: real early exit and the full model through the
+ * {@link EarlyExitPredictor} of {@link TextTrainer.Trained#earlyExitModel()}, the prediction from its
+ * {@code cumulativeCost()} and {@code fullModelCost()} (method.md §5). An end-to-end run, so a bench command rather
+ * than a JMH benchmark.
  *
  * <pre>
  * java -Xmx3g -Dorg.bytedeco.javacpp.maxbytes=3g -Dorg.bytedeco.javacpp.maxphysicalbytes=4g \
- *      -Dorg.eclipse.deeplearning4j.helpers.disable=false -cp ... org.eennrc.models.text.TransformerBench \
+ *      -Dorg.eclipse.deeplearning4j.helpers.disable=false -cp $CP org.eennrc.bench.TransformerBench \
  *      [--data-dir DIR] [--out runs/wordnet-transformer] [--epochs 3] [--batch 128] [--lr 3e-3] [--vocab 4000]
  *      [--max-length 32] [--d-model 64] [--heads 4] [--ff 128] [--blocks 6] [--pooling mean|cls]
  *      [--weight-decay 0] [--exit-weights 1,1,1,1,1,1] [--exit-training joint|detached]
- *      [--dropout 0] [--seed 42] [--max-train N]
+ *      [--dropout 0] [--seed 42] [--max-train N] [--stop-after N]
  *      [--resume] [--skip-train] [--trials 50] [--speedup-eps 0.05,0.01] [--speedup-only] [--quick]
  * </pre>
  * {@code --quick} (for trying settings) skips the bag-of-words baseline and stops after the per-exit test accuracy.
  * {@code --skip-train} evaluates the model already in {@code --out}; {@code --speedup-only} then runs only the
  * speed-up measurement (CRC, prediction consistency, at each ε of {@code --speedup-eps}).
- * <pre>
- * </pre>
  */
 public final class TransformerBench {
+    private static final Set<String> OPTIONS = Set.of("data-dir", "out", "epochs", "batch", "lr", "vocab",
+            "max-length", "d-model", "heads", "ff", "blocks", "pooling", "weight-decay", "exit-weights",
+            "exit-training", "dropout", "seed", "max-train", "stop-after", "resume", "skip-train", "trials",
+            "speedup-eps", "speedup-only", "quick");
+
     private TransformerBench() {
     }
 
     public static void main(String[] argv) throws IOException {
+        Args a = new Args(argv, OPTIONS);
         Dl4jRuntime.init();
         long t0 = System.nanoTime();
-        Args a = new Args(argv);
         Path out = Path.of(a.get("out", "runs/wordnet-transformer"));
         Path dataDir = a.has("data-dir") ? Path.of(a.get("data-dir", null)) : null;
         TransformerConfig model = new TransformerConfig(a.getInt("vocab", TransformerConfig.DEFAULT_VOCAB),
                 a.getInt("max-length", TransformerConfig.DEFAULT_MAX_LENGTH), a.getInt("d-model", 64),
                 a.getInt("heads", 4), a.getInt("ff", 128), a.getInt("blocks", 6), WordNetGlosses.NUM_CLASSES,
                 a.getInt("seed", 42),
-                TransformerConfig.Pooling.valueOf(a.get("pooling", "mean").toUpperCase(Locale.ROOT)));
+                a.getEnum("pooling", TransformerConfig.Pooling.class, TransformerConfig.Pooling.MEAN));
         TrainConfig.Builder tb = TrainConfig.builder();
         if (a.has("exit-weights")) {
-            tb.exitWeights(Arrays.stream(a.get("exit-weights", null).split(",")).mapToDouble(Double::parseDouble).toArray());
+            tb.exitWeights(a.getDoubles("exit-weights", null));
         }
         TrainConfig cfg = tb
                 .epochs(a.getInt("epochs", 3))
@@ -78,7 +96,7 @@ public final class TransformerBench {
                 .warmupFraction(0.03)
                 .weightDecay(a.getDouble("weight-decay", 0))
                 .dropout(a.getDouble("dropout", 0))
-                .exitTraining(TrainConfig.ExitTraining.valueOf(a.get("exit-training", "joint").toUpperCase(Locale.ROOT)))
+                .exitTraining(a.getEnum("exit-training", TrainConfig.ExitTraining.class, TrainConfig.ExitTraining.JOINT))
                 .seed(a.getInt("seed", 42))
                 .maxTrainImages(a.getInt("max-train", 0))
                 .stopAfterEpochs(a.getInt("stop-after", 0))
@@ -86,13 +104,15 @@ public final class TransformerBench {
                 .progressSeconds(30)
                 .build();
         int trials = a.getInt("trials", 50);
-        boolean resume = a.has("resume");
+        boolean resume = a.flag("resume");
+        boolean skipTrain = a.flag("skip-train");
+        boolean speedupOnly = a.flag("speedup-only");
         Files.createDirectories(out);
         System.out.println("[bench] " + Dl4jRuntime.describe());
 
         // ---------------------------------------------------------------- data and tokenizer
         Path vocab = out.resolve(TextTrainer.VOCAB_FILE);
-        boolean reuseVocab = (resume || a.has("skip-train") || a.has("speedup-only"))
+        boolean reuseVocab = (resume || skipTrain || speedupOnly)
                 && Files.isRegularFile(vocab);
         TextPipeline.Data d = TextPipeline.prepare(dataDir, reuseVocab ? WordPieceTokenizer.load(vocab) : null,
                 model.vocabSize(), model.maxLength(), WordNetGlosses.DEFAULT_SPLIT_SEED);
@@ -110,12 +130,10 @@ public final class TransformerBench {
         }
         double majority = Arrays.stream(classCounts).max().orElse(0) / (double) d.test().size();
 
-        boolean speedupOnly = a.has("speedup-only");
-        double[] speedupEps = Arrays.stream(a.get("speedup-eps", "0.05,0.01").split(","))
-                .mapToDouble(Double::parseDouble).toArray();
+        double[] speedupEps = a.getDoubles("speedup-eps", new double[] {0.05, 0.01});
         if (speedupOnly) {
-            BlockModel sm = TextTrainer.load(out).blockModel();
-            ExitOutputs so = sm.exitOutputs(d.test(), 256);
+            StagedModel sm = TextTrainer.load(out).earlyExitModel();
+            ExitOutputs so = sm.outputs(d.test().iterator(256));
             for (double e : speedupEps) {
                 speedup(sm, d.test(), so, ControllerRegistry.create().get("crc"), LambdaGrid.standard(),
                         ConfidenceMeasures.MAX_SOFTMAX, e, out);
@@ -124,7 +142,7 @@ public final class TransformerBench {
         }
 
         // ---------------------------------------------------------------- bag-of-words baseline
-        boolean quick = a.has("quick");
+        boolean quick = a.flag("quick");
         long b0 = System.nanoTime();
         BagOfWords.Fit bow = quick ? null : TextPipeline.baseline(d, 15, 1);
         double bowTest = quick ? Double.NaN : bow.model().accuracy(d.test());
@@ -136,12 +154,13 @@ public final class TransformerBench {
         }
 
         // ---------------------------------------------------------------- training
+        double[] macs = TextTransformer.earlyExitModel(model, TextTransformer.initialParameters(model)).cumulativeCost();
         System.out.printf(Locale.ROOT, "[bench] %s; cumulative MACs per exit (M): %s%n", model,
-                Arrays.toString(Arrays.stream(model.cumulativeMacsPerExit()).map(f -> Math.round(f / 1e4) / 1e2).toArray()));
+                Arrays.toString(Arrays.stream(macs).map(f -> Math.round(f / 1e4) / 1e2).toArray()));
         TextTrainer.Trained trained;
         double trainWall = 0;
         double textsPerSecond = 0;
-        if (a.has("skip-train")) {
+        if (skipTrain) {
             trained = TextTrainer.load(out);
         } else {
             long tr0 = System.nanoTime();
@@ -154,24 +173,15 @@ public final class TransformerBench {
             }
             trained = TextTrainer.load(out);
         }
-        BlockModel m = trained.blockModel();
+        StagedModel m = trained.earlyExitModel();
 
         // ---------------------------------------------------------------- export and per-exit accuracy
         long e0 = System.nanoTime();
-        ExitOutputs test = m.exitOutputs(d.test(), 256);
+        ExitOutputs test = m.outputs(d.test().iterator(256));
         double exportSecs = (System.nanoTime() - e0) / 1e9;
         Path npz = out.resolve("test-outputs.npz");
-        TextPipeline.write(test, npz);
-        double[] acc = new double[model.blocks()];
-        for (int l = 0; l < acc.length; l++) {
-            int ok = 0;
-            for (int i = 0; i < test.numSamples(); i++) {
-                if (test.prediction(i, l) == test.label(i)) {
-                    ok++;
-                }
-            }
-            acc[l] = ok / (double) test.numSamples();
-        }
+        Exporter.write(test, npz);
+        double[] acc = test.accuracyPerExit();
         StringBuilder sb = new StringBuilder();
         for (int l = 0; l < acc.length; l++) {
             sb.append(String.format(Locale.ROOT, " exit%d=%.4f", l + 1, acc[l]));
@@ -238,7 +248,7 @@ public final class TransformerBench {
      * CRC at ε = 0.05 for prediction consistency on a calibration half of the test set; real early exit vs the full
      * model on the other half (best of 3 timed runs after a warm-up), at batch 128 and at batch 1 (first 500 texts).
      */
-    static void speedup(BlockModel m, EncodedTexts texts, ExitOutputs outputs, RiskController crc, LambdaGrid grid,
+    static void speedup(StagedModel m, EncodedTexts texts, ExitOutputs outputs, RiskController crc, LambdaGrid grid,
                         ConfidenceMeasure measure, double epsilon, Path out) throws IOException {
         int n = outputs.numSamples();
         int[] cal = Protocol.drawCalibration(n, n / 2, 7, 0);
@@ -249,12 +259,14 @@ public final class TransformerBench {
         int[] rest = java.util.stream.IntStream.range(0, n).filter(i -> !inCal[i]).toArray();
         LossMatrixBuilder calB = new LossMatrixBuilder(outputs.subset(cal), measure, grid);
         CalibrationResult res = crc.calibrate(calB.build(Risks.PREDICTION_CONSISTENCY), epsilon, 0.1);
-        double lambda = res.lambda(grid);
+        ExitPolicy policy = ExitPolicy.from(measure.name(), grid, res, Risks.PREDICTION_CONSISTENCY.name(),
+                m.numExits(), Double.NaN);
+        double lambda = policy.lambda();
         ExitOutputs evalOut = outputs.subset(rest);
-        BlockModel.Result sim = BlockModel.simulate(evalOut, lambda, measure);
-        double[] cum = outputs.flops();
-        double meanMacs = Arrays.stream(sim.exits()).mapToDouble(e -> cum[e]).average().orElse(0);
-        double predicted = cum[cum.length - 1] / meanMacs;
+        ExitResult sim = policy.apply(evalOut, measure);
+        double[] cum = m.cumulativeCost();
+        double fullCost = m.fullModelCost();
+        double predicted = fullCost / sim.meanCost(cum);
         int disagree = 0;
         for (int i = 0; i < rest.length; i++) {
             if (sim.predictions()[i] != evalOut.prediction(i, outputs.numExits() - 1)) {
@@ -262,6 +274,7 @@ public final class TransformerBench {
             }
         }
         EncodedTexts eval = texts.subset(rest);
+        EarlyExitPredictor p = m.predictor();
         StringBuilder lines = new StringBuilder();
         lines.append(String.format(Locale.ROOT, "[bench] SPEEDUP crc eps=%.2f prediction-consistency: lambda=%.2f "
                         + "(%s), eval half n=%d: mean exit %.3f, exit histogram %s, consistency risk %.4f, "
@@ -269,20 +282,19 @@ public final class TransformerBench {
                 Arrays.toString(sim.exitHistogram()), disagree / (double) rest.length, predicted));
         for (int batch : new int[] {128, 1}) {
             EncodedTexts e = batch == 1 ? eval.head(500) : eval;
-            m.fullModel(e.head(Math.min(e.size(), 2 * batch + 1)), batch); // warm-up of the shapes
-            m.earlyExit(e.head(Math.min(e.size(), 2 * batch + 1)), lambda, measure, batch);
+            EncodedTexts warm = e.head(Math.min(e.size(), 2 * batch + 1));
+            p.fullModel(warm.iterator(batch)); // warm-up of the shapes
+            p.predict(warm.iterator(batch), policy);
             double full = Double.MAX_VALUE;
             double early = Double.MAX_VALUE;
-            BlockModel.Result er = null;
+            ExitResult er = null;
             for (int rep = 0; rep < 3; rep++) {
-                full = Math.min(full, m.fullModel(e, batch).seconds());
-                BlockModel.Result r = m.earlyExit(e, lambda, measure, batch);
+                full = Math.min(full, p.fullModel(e.iterator(batch)).seconds());
+                ExitResult r = p.predict(e.iterator(batch), policy);
                 early = Math.min(early, r.seconds());
                 er = r;
             }
-            double[] cumE = cum;
-            double predictedE = cumE[cumE.length - 1]
-                    / Arrays.stream(er.exits()).mapToDouble(x -> cumE[x]).average().orElse(1);
+            double predictedE = fullCost / er.meanCost(cum);
             double measured = full / early;
             lines.append(String.format(Locale.ROOT, "[bench] SPEEDUP eps=%.2f batch=%d n=%d: full model %.0f texts/s (%.2f ms/text), "
                             + "early exit %.0f texts/s (%.2f ms/text), measured speedup %.3fx, FLOPs-predicted %.3fx, "

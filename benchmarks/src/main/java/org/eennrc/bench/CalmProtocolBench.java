@@ -1,4 +1,4 @@
-package org.eennrc.risk.bench;
+package org.eennrc.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,15 +26,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The CALM protocol of the paper (4 controllers: naive, CRC, UCB-WSR, LTT-FST; 19 ε; δ = 0.1), in process, on
- * the cached CNN/DailyMail scores. Data are loaded once in setup; the benchmark is the protocol itself.
+ * The CALM protocol of the paper (method.md §5; 4 controllers: naive, CRC, UCB-WSR, LTT-FST; 19 ε; δ = 0.1), in
+ * process, on the cached CNN/DailyMail scores. Data are loaded once in setup; the benchmark is the protocol itself.
  *
  * <pre>
- * mvn -B -q -pl risk-control test-compile &amp;&amp; mvn -B -q -pl risk-control dependency:build-classpath \
- *     -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
- * java -cp risk-control/target/test-classes:risk-control/target/classes:$(cat risk-control/target/cp.txt) \
+ * mvn -B -q -pl benchmarks -am compile
+ * EENN_CALM_DATA=DIR java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) \
  *     org.openjdk.jmh.Main CalmProtocolBench
  * </pre>
+ *
+ * {@code DIR} (default {@code data/calm-cnndm}) holds the cached scores {@code rouge_l.npy} (thresholds × articles)
+ * and {@code mean_exit_layer.npy}; docs/data.md says how to get them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -69,11 +71,23 @@ public class CalmProtocolBench {
         return Protocol.run(losses, efficiency, controllers, settings, ProgressListener.NONE);
     }
 
+    /**
+     * The CALM data folder (docs/data.md): {@code -Dcalm.dir}, else {@code $EENN_CALM_DATA} (which forked benchmark
+     * JVMs inherit), else the project's default {@code data/calm-cnndm}. It must hold the two files the bench reads.
+     */
     static Path dataDir() {
-        for (String d : new String[] {System.getProperty("calm.dir", ""), "../shared/data/calm-cnndm", "../../shared/data/calm-cnndm"}) {
-            if (!d.isEmpty() && Files.isDirectory(Path.of(d))) return Path.of(d);
+        String prop = System.getProperty("calm.dir", "");
+        String env = System.getenv("EENN_CALM_DATA");
+        String d = !prop.isEmpty() ? prop : env != null && !env.isEmpty() ? env : "data/calm-cnndm";
+        Path dir = Path.of(d);
+        for (String f : new String[] {"rouge_l.npy", "mean_exit_layer.npy"}) {
+            if (!Files.isRegularFile(dir.resolve(f))) {
+                throw new IllegalStateException("CALM data not found: no " + f + " in " + dir.toAbsolutePath()
+                        + "; set EENN_CALM_DATA (or -Dcalm.dir) to the folder that holds rouge_l.npy and "
+                        + "mean_exit_layer.npy; docs/data.md says how to get them");
+            }
         }
-        throw new IllegalStateException("CALM data not found: pass -Dcalm.dir=.../shared/data/calm-cnndm");
+        return dir;
     }
 
     /** loss[k][j] = scores[ref][j] − scores[k][j], bound 1. */
@@ -83,19 +97,5 @@ public class CalmProtocolBench {
             for (int j = 0; j < scores[0].length; j++) l[k][j] = scores[ref][j] - scores[k][j];
         }
         return LossMatrix.of(l, 1);
-    }
-
-    /** Quick timing without JMH: {@code java ... CalmProtocolBench}. */
-    public static void main(String[] args) throws Exception {
-        CalmProtocolBench b = new CalmProtocolBench();
-        for (String p : new String[] {"100:50", "1000:1000"}) {
-            b.nCalTrials = p;
-            b.setup();
-            for (int rep = 0; rep < 5; rep++) {
-                long t0 = System.nanoTime();
-                b.protocol();
-                System.out.printf("%s run %d: %.3f s%n", p, rep, (System.nanoTime() - t0) / 1e9);
-            }
-        }
     }
 }
