@@ -69,11 +69,18 @@ public class CalmProtocolBench {
         return Protocol.run(losses, efficiency, controllers, settings, ProgressListener.NONE);
     }
 
+    /**
+     * The CALM data folder (docs/data.md): {@code -Dcalm.dir}, else {@code $EENN_CALM_DATA}, else the project's
+     * default {@code data/calm-cnndm}, else the copy beside the repository on the project's machines.
+     */
     static Path dataDir() {
-        for (String d : new String[] {System.getProperty("calm.dir", ""), "../shared/data/calm-cnndm", "../../shared/data/calm-cnndm"}) {
+        String env = System.getenv("EENN_CALM_DATA");
+        for (String d : new String[] {System.getProperty("calm.dir", ""), env == null ? "" : env, "data/calm-cnndm",
+                "../data/calm-cnndm", "../shared/data/calm-cnndm", "../../shared/data/calm-cnndm"}) {
             if (!d.isEmpty() && Files.isDirectory(Path.of(d))) return Path.of(d);
         }
-        throw new IllegalStateException("CALM data not found: pass -Dcalm.dir=.../shared/data/calm-cnndm");
+        throw new IllegalStateException("CALM data not found: set EENN_CALM_DATA (or -Dcalm.dir) to the folder that"
+                + " holds rouge_l.npy and mean_exit_layer.npy; docs/data.md says how to get them");
     }
 
     /** loss[k][j] = scores[ref][j] − scores[k][j], bound 1. */
