@@ -117,10 +117,7 @@ class ConfigLoaderTest {
         Path configs = Path.of("..", "configs");
         assumeTrue(Files.isDirectory(configs));
         assertThat(ConfigLoader.load(configs.resolve("outputs.yaml")).controllers).contains("crc", "ucb-wsr");
-        Path calm = configs.resolve("calm-cnndm.yaml");
-        if (Files.exists(Path.of("..", "..", "shared", "data", "calm-cnndm", "rouge_l.npy"))) {
-            assertThat(ConfigLoader.load(calm).protocol.nCal.values()).containsExactly(100, 1000);
-        }
+        // configs/calm-cnndm.yaml reads a data folder outside the repository: DataDirTest
         if (Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist"))) {
             assertThat(ConfigLoader.load(configs.resolve("fashion-mnist-resnet.yaml")).model.widths).hasSize(4);
         }

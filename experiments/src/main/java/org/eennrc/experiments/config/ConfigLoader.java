@@ -16,6 +16,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,10 +25,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.eennrc.core.ConfidenceMeasures;
 import org.eennrc.core.Risks;
 import org.eennrc.experiments.config.ExperimentConfig.CachedScores;
 import org.eennrc.experiments.config.ExperimentConfig.DataConfig;
+import org.eennrc.experiments.config.ExperimentConfig.DataDir;
 import org.eennrc.experiments.config.ExperimentConfig.FashionMnist;
 import org.eennrc.experiments.config.ExperimentConfig.Outputs;
 import org.eennrc.experiments.config.ExperimentConfig.ProtocolConfig;
@@ -37,7 +40,9 @@ import org.eennrc.experiments.config.ExperimentConfig.WordNet;
  * Reads an {@link ExperimentConfig} strictly: unknown keys, wrong types, missing required keys, values out of range
  * and missing input files are all reported as a {@link ConfigException} naming the file and the key path.
  * {@code .json} files are read as JSON, everything else as YAML. Relative paths in the config are resolved against
- * the folder of the config file.
+ * the folder of the config file, except the paths under {@code data} when the config names a data folder
+ * ({@code data_dir}: an environment variable, a default folder and a help text), which are resolved against that
+ * folder. That is how a config reads data that must not be copied into the repository.
  */
 public final class ConfigLoader {
     /** Risk name of cached per-threshold scores: loss = score(reference) − score(λ). */
@@ -57,8 +62,17 @@ public final class ConfigLoader {
                 .build();
     }
 
-    /** Reads and validates the config file. */
+    /** Reads and validates the config file; {@code data_dir.env} is read from the process environment. */
     public static ExperimentConfig load(Path file) {
+        return load(file, System::getenv);
+    }
+
+    /**
+     * Reads and validates the config file, looking environment variables up with {@code environment} (a null or
+     * blank value means unset), so a caller can point a data folder elsewhere without touching the process
+     * environment.
+     */
+    public static ExperimentConfig load(Path file, Function<String, String> environment) {
         String where = file.toString();
         String text;
         try {
@@ -73,7 +87,7 @@ public final class ConfigLoader {
         c.source = file;
         c.text = text;
         Path base = file.toAbsolutePath().getParent();
-        resolvePaths(c, base);
+        resolvePaths(c, base, dataFolder(c, base, environment, where));
         validate(c, where);
         return c;
     }
@@ -180,19 +194,67 @@ public final class ConfigLoader {
         return "a mapping of keys";
     }
 
-    private static void resolvePaths(ExperimentConfig c, Path base) {
+    /** Data paths resolve against {@code dataBase} (the data folder, or the config's folder), others against {@code base}. */
+    private static void resolvePaths(ExperimentConfig c, Path base, Path dataBase) {
         if (c.data instanceof CachedScores d) {
-            d.scores = resolve(base, d.scores);
-            d.efficiency = resolve(base, d.efficiency);
-            d.lambdas = resolve(base, d.lambdas);
+            d.scores = resolve(dataBase, d.scores);
+            d.efficiency = resolve(dataBase, d.efficiency);
+            d.lambdas = resolve(dataBase, d.lambdas);
         } else if (c.data instanceof Outputs d) {
-            d.path = resolve(base, d.path);
+            d.path = resolve(dataBase, d.path);
         } else if (c.data instanceof FashionMnist d) {
-            d.dir = resolve(base, d.dir);
+            d.dir = resolve(dataBase, d.dir);
         } else if (c.data instanceof WordNet d) {
-            d.dir = resolve(base, d.dir);
+            d.dir = resolve(dataBase, d.dir);
         }
         if (c.model != null) c.model.cacheDir = resolve(base, c.model.cacheDir);
+    }
+
+    /**
+     * The folder that data paths resolve against: the config's folder without {@code data_dir}; else the folder
+     * named by {@code data_dir.env} when that variable is set (relative to the working directory, as in a shell),
+     * else {@code data_dir.path} (relative to the config). Records the choice and its reason for error messages.
+     */
+    private static Path dataFolder(ExperimentConfig c, Path base, Function<String, String> environment, String where) {
+        DataDir d = c.dataDir;
+        if (d == null) return base;
+        if (d.env == null && d.path == null) {
+            throw new ConfigException(where, "data_dir", "expected env (an environment variable that names the data"
+                    + " folder), path (the folder), or both");
+        }
+        if (d.env != null && !d.env.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new ConfigException(where, "data_dir.env", "expected the name of an environment variable (letters,"
+                    + " digits and '_'), got " + quote(d.env));
+        }
+        String value = d.env == null ? null : environment.apply(d.env);
+        if (value != null && !value.isBlank()) {
+            try {
+                d.resolved = Path.of(value).toAbsolutePath().normalize();
+            } catch (InvalidPathException e) {
+                throw new ConfigException(where, "data_dir.env", d.env + " = " + quote(value) + " is not a folder path: "
+                        + e.getMessage(), e);
+            }
+            d.origin = "named by the environment variable " + d.env;
+        } else if (d.path != null) {
+            d.resolved = resolve(base, d.path);
+            d.origin = d.env == null ? "data_dir.path" : d.env + " is not set, so the default data_dir.path was used";
+        } else {
+            throw new ConfigException(where, "data_dir", "the environment variable " + d.env + " is not set and"
+                    + " data_dir.path gives no default; set " + d.env + " to the folder that holds the data." + help(d));
+        }
+        return d.resolved;
+    }
+
+    /** " How to get the data: …" from data_dir.help, or nothing. */
+    private static String help(DataDir d) {
+        return d == null || d.help == null || d.help.isBlank() ? "" : " How to get the data: " + d.help.strip();
+    }
+
+    /** What a missing data file's message adds when it was looked for in a data folder. */
+    private static String dataFolderNote(ExperimentConfig c) {
+        DataDir d = c.dataDir;
+        if (d == null || d.resolved == null) return "";
+        return " (data folder " + d.resolved + ", " + d.origin + ")." + help(d);
     }
 
     private static Path resolve(Path base, Path p) {
@@ -249,10 +311,18 @@ public final class ConfigLoader {
             }
         }
         DataConfig d = c.data;
+        DataDir dir = c.dataDir;
+        if (dir != null && dir.resolved != null && !Files.isDirectory(dir.resolved)) {
+            String fix = dir.env == null ? "" : " Set " + dir.env + " to the folder that holds the data files, or put"
+                    + " them there.";
+            throw new ConfigException(where, "data_dir", "data folder not found: " + dir.resolved + " (" + dir.origin
+                    + ")." + fix + help(dir));
+        }
+        String note = dataFolderNote(c);
         if (d instanceof CachedScores s) {
-            requireFile(s.scores, where, "data.scores");
-            requireFile(s.efficiency, where, "data.efficiency");
-            if (s.lambdas != null) requireFile(s.lambdas, where, "data.lambdas");
+            requireFile(s.scores, where, "data.scores", note);
+            requireFile(s.efficiency, where, "data.efficiency", note);
+            if (s.lambdas != null) requireFile(s.lambdas, where, "data.lambdas", note);
             if (s.referenceRow == null || s.referenceRow < 0) throw new ConfigException(where, "data.reference_row", "must be >= 0");
             if (s.bound == null || !(s.bound > 0)) throw new ConfigException(where, "data.bound", "must be > 0");
             for (int i = 0; i < c.risks.size(); i++) {
@@ -279,12 +349,12 @@ public final class ConfigLoader {
             }
         }
         if (d instanceof Outputs o) {
-            requireFile(o.path, where, "data.path");
+            requireFile(o.path, where, "data.path", note);
             if (c.model != null) throw new ConfigException(where, "model", "not used with data.type outputs (the model ran elsewhere); remove it");
             if (c.training != null) throw new ConfigException(where, "training", "not used with data.type outputs; remove it");
         }
         if (d instanceof FashionMnist f) {
-            requireDir(f.dir, where, "data.dir");
+            requireDir(f.dir, where, "data.dir", note);
             if (!List.of("test", "validation").contains(f.split)) {
                 throw new ConfigException(where, "data.split", "expected \"test\" or \"validation\", got " + quote(f.split));
             }
@@ -321,16 +391,17 @@ public final class ConfigLoader {
         if (v == null) throw new ConfigException(where, key, "missing (required)");
     }
 
-    private static void requireFile(Path p, String where, String key) {
+    /** {@code note} follows "file not found: PATH" (where the file was looked for, how to get it), or is empty. */
+    private static void requireFile(Path p, String where, String key, String note) {
         require(p, where, key);
-        if (!Files.exists(p)) throw new ConfigException(where, key, "file not found: " + p);
+        if (!Files.exists(p)) throw new ConfigException(where, key, "file not found: " + p + note);
         if (Files.isDirectory(p)) throw new ConfigException(where, key, "is a folder, expected a file: " + p);
         if (!Files.isReadable(p)) throw new ConfigException(where, key, "permission denied: " + p);
     }
 
-    private static void requireDir(Path p, String where, String key) {
+    private static void requireDir(Path p, String where, String key, String note) {
         require(p, where, key);
-        if (!Files.isDirectory(p)) throw new ConfigException(where, key, "folder not found: " + p);
+        if (!Files.isDirectory(p)) throw new ConfigException(where, key, "folder not found: " + p + note);
     }
 
     /** The names of every key path in a list (for messages); unused keys in lists of strings. */

@@ -11,7 +11,8 @@ import java.util.Map;
  * One experiment, as written in a YAML (or JSON) config file: the data, the model and its training (for model
  * experiments), the confidence measure, the risks, the controllers and the evaluation protocol. Keys are
  * snake_case; every section rejects unknown keys. Read with {@link ConfigLoader}, which also resolves relative
- * paths against the config file's folder and checks that input files exist.
+ * paths (data paths against the {@link DataDir data folder} when the config names one, everything else against the
+ * config file's folder) and checks that input files exist.
  *
  * <p>See {@code docs/user-guide.md} ("Config reference") for every key.
  */
@@ -22,6 +23,8 @@ public final class ExperimentConfig {
     public String description;
     /** Where the outputs or losses come from. */
     public DataConfig data;
+    /** The folder that relative {@code data} paths are resolved against (optional; default: the config's folder). */
+    public DataDir dataDir;
     /** The network (model experiments only). */
     public ModelConfig model;
     /** How to train it (model experiments only). */
@@ -47,6 +50,26 @@ public final class ExperimentConfig {
     /** The raw text of the file (copied into reports). */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public transient String text;
+
+    /**
+     * A data folder outside the config: data that may not be copied into the repository (the CALM scores, whose
+     * release states no license) lives in a folder each user fills once, named by an environment variable, with a
+     * default inside the project that git ignores. Relative paths under {@code data} are resolved against it.
+     */
+    public static final class DataDir {
+        /** An environment variable naming the folder (relative: against the working directory); wins when set. */
+        public String env;
+        /** The folder when {@code env} is unset or absent; relative to the config file. */
+        public Path path;
+        /** How to get the data files: shown when the folder or one of the files is missing. */
+        public String help;
+        /** The folder the loader chose (set by the loader, not a key). */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public transient Path resolved;
+        /** Why that folder: the variable, or the default because the variable is unset (set by the loader). */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public transient String origin;
+    }
 
     /** Threshold grid 1 → 0 in {@code size} evenly spaced values (101: step 0.01). */
     public static final class LambdaGridConfig {
