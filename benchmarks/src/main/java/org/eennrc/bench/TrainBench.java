@@ -10,7 +10,7 @@ import org.eennrc.models.Dl4jRuntime;
 import org.eennrc.models.MultiExitResNet;
 import org.eennrc.models.MultiExitResNetConfig;
 import org.eennrc.models.data.FashionMnist;
-import org.eennrc.models.train.ProgressListener;
+import org.eennrc.models.train.TrainingListener;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.models.train.Trainer;
 
@@ -61,7 +61,7 @@ public final class TrainBench {
                 untrained.fullModelCost() / 1e6);
         FashionMnist data = FashionMnist.load(dataDir, cfg.validationSize(), cfg.splitSeed());
         Trainer.TrainResult r = Trainer.train(model, cfg, data.train(), data.validation(), out, a.flag("resume"),
-                ProgressListener.printing(System.out));
+                TrainingListener.printing(System.out, "img"));
         long e0 = System.nanoTime();
         double[] testAcc = MultiExitResNet.earlyExitModel(model, r.graph()).outputs(data.test().iterator(500))
                 .accuracyPerExit();
