@@ -168,7 +168,7 @@ public final class TextTrainer {
             this.config = config;
             this.featureNames = TextTransformer.featureNames(config, dropout);
             this.sd = sd;
-            createGradientQuietly(sd);
+            createGradient(sd);
         }
 
         SameDiff graph() {
@@ -226,24 +226,17 @@ public final class TextTrainer {
             SameDiff loaded = SameDiff.load(file.toFile(), true);
             loaded.getTrainingConfig().setIterationCount(iteration);
             loaded.getTrainingConfig().setEpochCount(epochs);
-            createGradientQuietly(loaded);
+            createGradient(loaded);
             sd = loaded;
         }
     }
 
     /**
-     * Builds the backward graph now, with {@code System.out} silenced: M2.1's {@code createGradFunction} prints one
-     * "Added differentiated op" line per op to standard output (about 250 lines for the default model), which
-     * otherwise lands in the middle of every training log. {@code fit} reuses the function built here.
+     * Builds the backward graph now rather than in the first {@code fit}. (M2.1 prints one "Added differentiated op"
+     * line per op while doing so; entry points filter them out with {@link Dl4jRuntime#configureProcess()}.)
      */
-    static void createGradientQuietly(SameDiff sd) {
-        java.io.PrintStream stdout = System.out;
-        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        try {
-            sd.createGradFunction();
-        } finally {
-            System.setOut(stdout);
-        }
+    static void createGradient(SameDiff sd) {
+        sd.createGradFunction();
     }
 
     /** A trained model from a training output directory (model.sd, model.properties, vocab.txt). */
