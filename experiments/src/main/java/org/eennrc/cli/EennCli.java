@@ -26,6 +26,11 @@ import picocli.CommandLine.Spec;
  * repeated calibration/test evaluation) and {@code controllers} (list the registered controllers). Results go to
  * stdout as JSON lines; progress and errors go to stderr.
  *
+ * <p>Plug-ins: before any command runs, the plug-in path ({@code --plugins}, else {@code -Deenn.plugins}, else the
+ * environment variable {@code EENN_PLUGINS}) and the class path are searched for {@code EennPlugin} modules, and the
+ * resulting {@link Registry} becomes {@link Registry#current()} for the command, so every name lookup sees them.
+ * This entry point is the only place that reads that property and variable.
+ *
  * <p>Exit codes: 0 success, 1 invalid input (files, values, shapes), 2 command-line usage, 3 internal error.
  */
 @Command(name = "eenn",
