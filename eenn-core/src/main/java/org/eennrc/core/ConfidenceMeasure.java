@@ -5,8 +5,10 @@ package org.eennrc.core;
  * with the shared threshold λ, so a measure must be comparable across exits: higher means "more sure".
  *
  * <p>Users plug in their own measure by implementing {@link #confidence(float[])} (patience-style or learned
- * confidences, say); the built-ins ({@link ConfidenceMeasures}) also override {@link #confidences(ExitOutputs)}
- * to use values cached by {@link ExitOutputs}.
+ * confidences, say) and binding it under its {@link #name()} with {@link CoreModule#confidenceMeasures} in a plug-in
+ * module, which makes the name work everywhere (CLI, configs, saved policies); the built-ins
+ * ({@link ConfidenceMeasures}) also override {@link #confidences(ExitOutputs)} to use values cached by
+ * {@link ExitOutputs}.
  */
 public interface ConfidenceMeasure {
 

@@ -1,7 +1,6 @@
 package org.eennrc.core;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The built-in confidence measures of method.md §1 and a lookup by name.
@@ -13,8 +12,9 @@ import java.util.Locale;
  *   <li>{@code provided}: the {@code confidence} array shipped with the outputs (a learned exit head).</li>
  * </ul>
  *
- * <p>{@link #byName} is a plain static lookup so that a DI container (Guice, elsewhere) can bind each name with
- * one line; a user's own measure is passed as an instance wherever a {@link ConfidenceMeasure} is accepted.
+ * <p>{@link CoreModule} binds each of them by name; {@link #byName} looks a name up in {@link Registry#current()},
+ * which also holds the measures of plug-ins. A user's own measure can also be passed as an instance wherever a
+ * {@link ConfidenceMeasure} is accepted.
  */
 public final class ConfidenceMeasures {
     private ConfidenceMeasures() {}
@@ -155,17 +155,13 @@ public final class ConfidenceMeasures {
     }
 
     /**
-     * The built-in measure of this name (case-insensitive; {@code maxsoftmax}, {@code max_softmax} also work).
+     * The measure of this name from {@link Registry#current()}: a built-in or a plug-in's (case-insensitive;
+     * {@code maxsoftmax}, {@code max_softmax} also work).
      *
      * @throws IllegalArgumentException listing the known names
      */
     public static ConfidenceMeasure byName(String name) {
-        if (name == null) throw new IllegalArgumentException("confidence measure name is null; known: " + names());
-        String key = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-        for (ConfidenceMeasure m : ALL) {
-            if (m.name().equals(key) || m.name().replace("-", "").equals(key)) return m;
-        }
-        throw new IllegalArgumentException("unknown confidence measure '" + name + "'; known: " + names());
+        return Registry.current().confidence(name);
     }
 
     static double entropyConfidence(float[] p, int off, int c) {

@@ -1,72 +1,20 @@
 package org.eennrc.core;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+import org.eennrc.risk.internal.JsonWriter;
 
 /**
- * A tiny JSON writer and parser for small records (objects of strings, numbers, booleans, null and nested
- * objects; no arrays). eenn-core stays free of JSON libraries; this is all a saved policy needs. Non-finite
- * numbers are written as null.
+ * A tiny JSON parser (and, through the shared {@link JsonWriter}, writer) for small records (objects of strings,
+ * numbers, booleans, null and nested objects; no arrays). eenn-core stays free of JSON libraries; this is all a
+ * saved policy needs. Non-finite numbers are written as null.
  */
 final class MiniJson {
     private MiniJson() {}
 
     /** Serialises a map whose values are String, Number, Boolean, null or nested maps; pretty-printed. */
     static String write(Map<String, ?> obj) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, obj, 0);
-        return sb.append('\n').toString();
-    }
-
-    private static void write(StringBuilder sb, Map<String, ?> obj, int indent) {
-        sb.append("{\n");
-        int i = 0;
-        for (Map.Entry<String, ?> e : obj.entrySet()) {
-            sb.append("  ".repeat(indent + 1));
-            quote(sb, e.getKey());
-            sb.append(": ");
-            Object v = e.getValue();
-            if (v == null) {
-                sb.append("null");
-            } else if (v instanceof String s) {
-                quote(sb, s);
-            } else if (v instanceof Boolean b) {
-                sb.append(b);
-            } else if (v instanceof Double || v instanceof Float) {
-                double d = ((Number) v).doubleValue();
-                sb.append(Double.isFinite(d) ? Double.toString(d) : "null");
-            } else if (v instanceof Number num) {
-                sb.append(num.longValue());
-            } else if (v instanceof Map<?, ?> m) {
-                @SuppressWarnings("unchecked")
-                Map<String, ?> mm = (Map<String, ?>) m;
-                write(sb, mm, indent + 1);
-            } else {
-                throw new IllegalArgumentException("cannot write " + v.getClass() + " as JSON");
-            }
-            if (++i < obj.size()) sb.append(',');
-            sb.append('\n');
-        }
-        sb.append("  ".repeat(indent)).append('}');
-    }
-
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                default:
-                    if (ch < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-                    else sb.append(ch);
-            }
-        }
-        sb.append('"');
+        return JsonWriter.write(obj) + "\n";
     }
 
     /** Parses one JSON object. Numbers come back as Double (or Long when integral without '.', 'e'). */

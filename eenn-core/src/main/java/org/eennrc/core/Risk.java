@@ -10,7 +10,7 @@ package org.eennrc.core;
  * makes the O(N (L + K)) loss-matrix builder possible.
  *
  * <p>Implement {@link #loss} for a risk of your own; override {@link #perExitLosses} when a faster batch form
- * exists.
+ * exists. Bind it under its {@link #name()} with {@link CoreModule#risks} in a plug-in module to use it by name.
  */
 public interface Risk {
 

@@ -1,7 +1,6 @@
 package org.eennrc.core;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The five risks of method.md §2 and a lookup by name. With p_l the exit-l distribution, ŷ_l its argmax, L the last
@@ -134,15 +133,13 @@ public final class Risks {
     }
 
     /**
-     * The risk of this name (case-insensitive, {@code _} accepted for {@code -}).
+     * The risk of this name from {@link Registry#current()}: one of the five or a plug-in's (case-insensitive,
+     * {@code _} accepted for {@code -}).
      *
      * @throws IllegalArgumentException listing the known names
      */
     public static Risk byName(String name) {
-        if (name == null) throw new IllegalArgumentException("risk name is null; known: " + names());
-        String key = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-        for (Risk r : ALL) if (r.name().equals(key)) return r;
-        throw new IllegalArgumentException("unknown risk '" + name + "'; known: " + names());
+        return Registry.current().risk(name);
     }
 
     /** ‖p_e − e_y‖² − ‖p_L − e_y‖² = (Σp_e² − 2p_e(y)) − (Σp_L² − 2p_L(y)). */

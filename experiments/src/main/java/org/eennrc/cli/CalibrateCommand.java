@@ -1,17 +1,17 @@
 package org.eennrc.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.eennrc.core.Efficiency;
-import org.eennrc.core.ExitPolicy;
+import org.eennrc.core.Calibrator;
+import org.eennrc.core.Registry;
 import org.eennrc.risk.CalibrationResult;
 import org.eennrc.risk.LambdaGrid;
 import org.eennrc.risk.LossMatrix;
 import org.eennrc.risk.RiskController;
-import org.eennrc.risk.inject.ControllerRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code eenn calibrate}: one calibration set, one certified threshold per (controller, ε), printed as JSON lines.
+ * With {@code --outputs} each (controller, ε) is one {@link Calibrator} call, the same as from Java.
  */
 @Command(name = "calibrate",
         header = "Certify a threshold on one calibration set (JSON lines).",
@@ -76,47 +77,69 @@ public final class CalibrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         double[] eps = Inputs.epsilons(epsilons, "--epsilon");
         double d = Inputs.delta(delta);
-        ControllerRegistry registry = ControllerRegistry.create();
-        List<RiskController> cs = Inputs.controllers(registry, controllers);
+        List<RiskController> cs = Inputs.controllers(Registry.current().controllers(), controllers);
         if (savePolicy != null && (cs.size() != 1 || eps.length != 1)) {
             throw new CliException("--save-policy needs exactly one controller and one epsilon, got "
                     + cs.size() + " and " + eps.length);
         }
-        LossOptions.Loaded loaded = input.loadAll();
-        if (savePolicy != null && !loaded.fromOutputs()) throw new CliException("--save-policy needs --outputs");
-        if (lambdasFile != null && loaded.fromOutputs()) {
+        if (input.source.outputs != null) {
+            calibrateOutputs(cs, eps, d);
+        } else {
+            calibrateLosses(cs, eps, d);
+        }
+        return EennCli.EXIT_OK;
+    }
+
+    /** {@code --outputs}: one {@link Calibrator} call per (controller, ε). */
+    private void calibrateOutputs(List<RiskController> cs, double[] eps, double d) throws IOException {
+        if (lambdasFile != null) {
             throw new CliException("--lambdas does not apply with --outputs (the grid is 1.00, 0.99, ..., 0.00)");
         }
-        LossMatrix losses = loaded.losses();
-        LambdaGrid grid = loaded.fromOutputs() ? loaded.grid()
-                : lambdasFile == null ? null : Inputs.lambdas(lambdasFile, losses.numLambdas());
-        PrintWriter err = spec.commandLine().getErr();
-        for (String w : LossOptions.monotonicityWarnings(loaded)) err.println("eenn calibrate: warning: " + w);
-        err.flush();
-        Efficiency eff = loaded.fromOutputs() ? loaded.builder().efficiency() : null;
+        LossOptions.OutputsInput in = input.loadOutputsInput();
         PrintWriter out = spec.commandLine().getOut();
+        boolean warned = false;
         for (RiskController c : cs) {
-            RiskController.Calibration prepared = c.prepare(losses, d);
             for (double e : eps) {
-                CalibrationResult r = prepared.select(e);
-                ObjectNode o = toJson(r, losses.upperBound(), grid);
-                if (eff != null) {
-                    o.put("risk", loaded.risk().name());
-                    o.put("confidence", loaded.builder().measure().name());
-                    Json.put(o, "expected_saving", eff.saving(r.index()));
-                    Json.put(o, "mean_exit_layer", eff.meanExitLayer(r.index()));
-                    o.put("saving_from", eff.fromFlops() ? "flops" : "exit_index");
+                Calibrator calibrator = Calibrator.builder().risk(in.risk()).confidence(in.measure()).controller(c)
+                        .epsilon(e).delta(d).build();
+                Calibrator.Result r;
+                try {
+                    r = calibrator.calibrate(in.outputs());
+                } catch (IllegalArgumentException ex) {
+                    throw new CliException("--outputs " + in.file() + ": " + ex.getMessage(), ex);
                 }
+                if (!warned) warn(r.warnings());
+                warned = true;
+                ObjectNode o = toJson(r.calibration(), r.bound(), calibrator.grid());
+                o.put("risk", in.risk().name());
+                o.put("confidence", in.measure().name());
+                Json.put(o, "expected_saving", r.expectedSaving());
+                Json.put(o, "mean_exit_layer", r.meanExitLayer());
+                o.put("saving_from", r.savingFromFlops() ? "flops" : "exit_index");
                 out.println(Json.line(o));
-                if (savePolicy != null) {
-                    ExitPolicy policy = ExitPolicy.from(loaded.builder().measure().name(), grid, r,
-                            loaded.risk().name(), loaded.builder().outputs().numExits(), eff.saving(r.index()));
-                    policy.save(savePolicy);
-                }
+                if (savePolicy != null) r.policy().save(savePolicy);
             }
         }
         out.flush();
-        return EennCli.EXIT_OK;
+    }
+
+    /** {@code --losses} or {@code --scores}: each controller prepares once and answers every ε. */
+    private void calibrateLosses(List<RiskController> cs, double[] eps, double d) throws IOException {
+        if (savePolicy != null) throw new CliException("--save-policy needs --outputs");
+        LossMatrix losses = input.load();
+        LambdaGrid grid = lambdasFile == null ? null : Inputs.lambdas(lambdasFile, losses.numLambdas());
+        PrintWriter out = spec.commandLine().getOut();
+        for (RiskController c : cs) {
+            RiskController.Calibration prepared = c.prepare(losses, d);
+            for (double e : eps) out.println(Json.line(toJson(prepared.select(e), losses.upperBound(), grid)));
+        }
+        out.flush();
+    }
+
+    private void warn(List<String> warnings) {
+        PrintWriter err = spec.commandLine().getErr();
+        for (String w : warnings) err.println("eenn calibrate: warning: " + w);
+        err.flush();
     }
 
     static ObjectNode toJson(CalibrationResult r, double bound, LambdaGrid grid) {

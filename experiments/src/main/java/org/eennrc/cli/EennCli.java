@@ -8,7 +8,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
+import org.eennrc.core.Registry;
+import org.eennrc.risk.inject.Plugins;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExecutionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -22,6 +25,11 @@ import picocli.CommandLine.Spec;
  * <p>Subcommands: {@code calibrate} (pick a certified threshold from a loss matrix), {@code protocol} (the paper's
  * repeated calibration/test evaluation) and {@code controllers} (list the registered controllers). Results go to
  * stdout as JSON lines; progress and errors go to stderr.
+ *
+ * <p>Plug-ins: before any command runs, the plug-in path ({@code --plugins}, else {@code -Deenn.plugins}, else the
+ * environment variable {@code EENN_PLUGINS}) and the class path are searched for {@code EennPlugin} modules, and the
+ * resulting {@link Registry} becomes {@link Registry#current()} for the command, so every name lookup sees them.
+ * This entry point is the only place that reads that property and variable.
  *
  * <p>Exit codes: 0 success, 1 invalid input (files, values, shapes), 2 command-line usage, 3 internal error.
  */
@@ -63,6 +71,18 @@ public final class EennCli implements Runnable {
             description = "Print the stack trace of errors (for bug reports).")
     boolean verbose;
 
+    /** The environment variable with the plug-in path. */
+    public static final String PLUGINS_ENV = "EENN_PLUGINS";
+    /** The system property with the plug-in path (for programs that run the CLI in-process). */
+    public static final String PLUGINS_PROPERTY = "eenn.plugins";
+
+    @Option(names = "--plugins", scope = ScopeType.INHERIT, paramLabel = "PATH",
+            description = "Plug-in jars, or folders of jars, separated by '${sys:path.separator}'. Each jar lists its "
+                    + "Guice module in META-INF/services/org.eennrc.risk.inject.EennPlugin. Wins over "
+                    + "-D" + PLUGINS_PROPERTY + ", which wins over the environment variable " + PLUGINS_ENV
+                    + "; plug-ins on the class path are always found.")
+    String plugins;
+
     @Spec
     CommandSpec spec;
 
@@ -98,7 +118,48 @@ public final class EennCli implements Runnable {
         cl.setAbbreviatedOptionsAllowed(false);
         cl.setParameterExceptionHandler(EennCli::handleParameterException);
         cl.setExecutionExceptionHandler(EennCli::handleExecutionException);
+        cl.setExecutionStrategy(EennCli::executeWithPlugins);
         return cl;
+    }
+
+    /**
+     * Runs the command with the plug-ins of the plug-in path installed as {@link Registry#current()}, so that every
+     * command (and every lookup by name inside the libraries) sees them; the previous registry is restored after.
+     */
+    private static int executeWithPlugins(ParseResult parseResult) {
+        String option = null;
+        for (ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--plugins")) option = p.matchedOptionValue("--plugins", null);
+        }
+        PluginPath path = PluginPath.choose(option, System.getProperty(PLUGINS_PROPERTY), System.getenv(PLUGINS_ENV));
+        Registry registry;
+        try {
+            registry = Registry.create(Plugins.load(Plugins.parsePath(path.value()), EennCli.class.getClassLoader()));
+        } catch (IllegalArgumentException e) {
+            CommandLine last = parseResult.asCommandLineList().get(parseResult.asCommandLineList().size() - 1);
+            throw new ExecutionException(last, path.source() + ": " + e.getMessage(),
+                    new CliException(path.source() + ": " + e.getMessage(), e));
+        }
+        Registry before = Registry.setCurrent(registry);
+        try {
+            return new CommandLine.RunLast().execute(parseResult);
+        } finally {
+            Registry.setCurrent(before);
+        }
+    }
+
+    /**
+     * The plug-in path and where it came from: {@code --plugins} wins over the system property
+     * {@value #PLUGINS_PROPERTY}, which wins over the environment variable {@value #PLUGINS_ENV} (the most specific
+     * setting wins; they are not merged). With none, only the class path is searched.
+     */
+    record PluginPath(String value, String source) {
+        static PluginPath choose(String option, String property, String env) {
+            if (option != null) return new PluginPath(option, "--plugins");
+            if (property != null) return new PluginPath(property, "-D" + PLUGINS_PROPERTY);
+            if (env != null) return new PluginPath(env, PLUGINS_ENV);
+            return new PluginPath(null, "class path");
+        }
     }
 
     private static int handleParameterException(ParameterException ex, String[] args) {

@@ -9,7 +9,7 @@ import org.eennrc.core.ExitOutputsNpz;
 import org.eennrc.core.LossMatrixBuilder;
 import org.eennrc.core.MonotonicityDiagnostic;
 import org.eennrc.core.Risk;
-import org.eennrc.core.Risks;
+import org.eennrc.core.Registry;
 import org.eennrc.risk.LambdaGrid;
 import org.eennrc.risk.LossMatrix;
 import picocli.CommandLine.ArgGroup;
@@ -54,13 +54,13 @@ public final class LossOptions {
     Double bound;
 
     @Option(names = "--risk", paramLabel = "NAME",
-            description = "With --outputs: prediction-gap, brier-gap, prediction-consistency, brier-consistency or "
-                    + "hellinger-consistency (method.md §2).")
+            description = "With --outputs: prediction-gap, brier-gap, prediction-consistency, brier-consistency, "
+                    + "hellinger-consistency (method.md §2), or a plug-in's risk.")
     String risk;
 
     @Option(names = "--confidence", paramLabel = "NAME",
-            description = "With --outputs: max-softmax (default), top-diff, entropy, or provided (the file's "
-                    + "'confidence' array).")
+            description = "With --outputs: max-softmax (default), top-diff, entropy, provided (the file's "
+                    + "'confidence' array), or a plug-in's measure.")
     String confidence;
 
     /** The losses, and with --outputs also the grid, the risk and the builder (for efficiency and policies). */
@@ -120,33 +120,45 @@ public final class LossOptions {
         return new Loaded(Inputs.lossMatrix(scoreGap(s, r), b, source.scores), null, null, null);
     }
 
-    private Loaded loadOutputs() throws IOException {
+    /** The outputs of {@code --outputs} with the risk and confidence measure named on the command line. */
+    record OutputsInput(Path file, ExitOutputs outputs, Risk risk, ConfidenceMeasure measure) {}
+
+    /**
+     * Reads {@code --outputs} and resolves {@code --risk} and {@code --confidence} in {@link Registry#current()}
+     * (built-ins and plug-ins); the other input options must be absent.
+     */
+    OutputsInput loadOutputsInput() throws IOException {
         Path file = source.outputs;
+        if (file == null) throw new CliException("this needs --outputs");
+        Registry registry = Registry.current();
         if (risk == null) {
-            throw new CliException("--outputs needs --risk; known: " + String.join(", ", Risks.names()));
+            throw new CliException("--outputs needs --risk; known: " + String.join(", ", registry.riskNames()));
         }
         if (bound != null) throw new CliException("--bound does not apply with --outputs: the risk declares its bound");
         if (referenceRow != null) throw new CliException("--reference-row only applies with --scores");
         Risk r;
         ConfidenceMeasure m;
         try {
-            r = Risks.byName(risk);
-            m = ConfidenceMeasures.byName(confidence == null ? ConfidenceMeasures.DEFAULT : confidence);
+            r = registry.risk(risk);
+            m = registry.confidence(confidence == null ? ConfidenceMeasures.DEFAULT : confidence);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
         }
         Inputs.requireFile(file, "--outputs");
-        ExitOutputs outputs;
         try {
-            outputs = ExitOutputsNpz.read(file);
+            return new OutputsInput(file, ExitOutputsNpz.read(file), r, m);
         } catch (IOException | IllegalArgumentException e) {
             throw new CliException("--outputs " + file + ": " + Inputs.messageOf(e), e);
         }
+    }
+
+    private Loaded loadOutputs() throws IOException {
+        OutputsInput in = loadOutputsInput();
         try {
-            LossMatrixBuilder builder = new LossMatrixBuilder(outputs, m, LambdaGrid.standard());
-            return new Loaded(builder.build(r), builder.grid(), r, builder);
+            LossMatrixBuilder builder = new LossMatrixBuilder(in.outputs(), in.measure(), LambdaGrid.standard());
+            return new Loaded(builder.build(in.risk()), builder.grid(), in.risk(), builder);
         } catch (IllegalArgumentException e) {
-            throw new CliException("--outputs " + file + ": " + e.getMessage(), e);
+            throw new CliException("--outputs " + in.file() + ": " + e.getMessage(), e);
         }
     }
 

@@ -7,19 +7,22 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.eennrc.core.ConfidenceMeasures;
+import org.eennrc.core.Registry;
 import org.eennrc.risk.LossMatrix;
 import org.eennrc.risk.RiskController;
-import org.eennrc.risk.inject.ControllerRegistry;
 import org.eennrc.risk.io.AtomicFiles;
 import org.eennrc.risk.protocol.EfficiencyTable;
 import org.eennrc.risk.protocol.ProgressListener;
 import org.eennrc.risk.protocol.Protocol;
 import org.eennrc.risk.protocol.ProtocolRow;
 import org.eennrc.risk.protocol.ProtocolSettings;
+import org.eennrc.risk.provenance.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,14 +107,14 @@ public final class ProtocolCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Instant started = Instant.now();
+        List<String> args = spec.root().commandLine().getParseResult().originalArgs();
+        Provenance.Builder provenance = Provenance.start("protocol", args);
         long t0 = System.nanoTime();
         double[] eps = Inputs.epsilons(epsilons, "--epsilons");
         double d = Inputs.delta(delta);
         if (trials < 1) throw new CliException("--trials must be at least 1, got " + trials);
         if (nCal < 2) throw new CliException("--n-cal must be at least 2, got " + nCal);
-        ControllerRegistry registry = ControllerRegistry.create();
-        List<RiskController> cs = Inputs.controllers(registry, controllers);
+        List<RiskController> cs = Inputs.controllers(Registry.current().controllers(), controllers);
         if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
             throw new CliException("--out " + outDir + " exists and is not a folder");
         }
@@ -151,13 +154,13 @@ public final class ProtocolCommand implements Callable<Integer> {
         out.flush();
 
         if (outDir != null) {
-            writeOutputs(rows, all, losses, efficiency, settings, started, t0, t1, t2);
+            writeOutputs(rows, all, losses, efficiency, settings, provenance, t0, t1, t2);
         }
         return EennCli.EXIT_OK;
     }
 
     private void writeOutputs(List<ProtocolRow> rows, ArrayNode all, LossMatrix losses, EfficiencyTable efficiency,
-                              ProtocolSettings settings, Instant started, long t0, long t1, long t2)
+                              ProtocolSettings settings, Provenance.Builder provenance, long t0, long t1, long t2)
             throws IOException {
         Files.createDirectories(outDir);
         byte[] csv = toCsv(rows).getBytes(StandardCharsets.UTF_8);
@@ -165,42 +168,33 @@ public final class ProtocolCommand implements Callable<Integer> {
         byte[] json = Json.pretty(all).getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(outDir.resolve("protocol.json"), os -> os.write(json));
 
-        List<String> args = spec.root().commandLine().getParseResult().originalArgs();
-        ObjectNode p = Provenance.base("protocol", args);
-        p.put("seed", seed);
-        ObjectNode s = p.putObject("settings");
+        Map<String, Object> s = new LinkedHashMap<>();
         s.put("loss_source", input.kind());
         if (input.source.scores != null) s.put("reference_row", input.referenceRowOrDefault());
         if (input.source.outputs != null) {
             s.put("risk", input.risk);
-            s.put("confidence", input.confidence == null ? "max-softmax" : input.confidence);
+            s.put("confidence", input.confidence == null ? ConfidenceMeasures.DEFAULT : input.confidence);
             s.put("grid", "1.00, 0.99, ..., 0.00");
         }
         s.put("bound", losses.upperBound());
         s.put("num_lambdas", losses.numLambdas());
         s.put("num_samples", losses.numSamples());
         s.put("efficiency", efficiency.isPerSample() ? "per_sample" : "per_lambda");
-        s.set("epsilons", Json.array(settings.epsilons()));
+        s.put("epsilons", settings.epsilons());
         s.put("delta", settings.delta());
         s.put("n_cal", settings.nCal());
         s.put("trials", settings.trials());
-        ArrayNode cs = s.putArray("controllers");
-        rows.stream().map(ProtocolRow::controller).distinct().forEach(cs::add);
-        ArrayNode inputs = p.putArray("inputs");
-        inputs.add(Provenance.input(input.kind(), input.file()));
-        if (efficiencyFile != null) inputs.add(Provenance.input("efficiency", efficiencyFile));
-        p.put("started_at", Provenance.timestamp(started));
+        s.put("controllers", rows.stream().map(ProtocolRow::controller).distinct().toList());
+        provenance.seed(seed).detail("settings", s).input(input.kind(), input.file())
+                .plugins(Registry.current().plugins().jars());
+        if (efficiencyFile != null) provenance.input("efficiency", efficiencyFile);
         long t3 = System.nanoTime();
-        p.put("finished_at", Provenance.timestamp(Instant.now()));
-        ObjectNode dur = p.putObject("durations_s");
+        Map<String, Object> dur = new LinkedHashMap<>();
         dur.put("load", (t1 - t0) / 1e9);
         dur.put("protocol", (t2 - t1) / 1e9);
         dur.put("total", (t3 - t0) / 1e9);
-        ArrayNode files = p.putArray("outputs");
-        files.add("protocol.csv");
-        files.add("protocol.json");
-        byte[] prov = Json.pretty(p).getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(outDir.resolve("provenance.json"), os -> os.write(prov));
+        provenance.detail("durations_s", dur).detail("outputs", List.of("protocol.csv", "protocol.json"));
+        provenance.finish().write(outDir.resolve("provenance.json"));
     }
 
     static ObjectNode toJson(ProtocolRow r) {

@@ -1,9 +1,8 @@
 package org.eennrc.experiments;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.CreationException;
-import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Key;
 import com.google.inject.Module;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.eennrc.core.ConfidenceMeasure;
 import org.eennrc.core.ConfidenceMeasures;
+import org.eennrc.core.Registry;
 import org.eennrc.experiments.config.ConfigException;
 import org.eennrc.experiments.config.ExperimentConfig;
 import org.eennrc.experiments.data.CachedScoresData;
@@ -26,14 +26,18 @@ import org.eennrc.experiments.data.WordNetTransformerSource;
 import org.eennrc.risk.RiskController;
 import org.eennrc.risk.UpperBound;
 import org.eennrc.risk.inject.ControllerRegistry;
+import org.eennrc.risk.inject.Injectors;
+import org.eennrc.risk.inject.Plugins;
 import org.eennrc.risk.inject.RiskControlModule;
 
 /**
  * Turns an {@link ExperimentConfig} into the object graph of an experiment:
  *
  * <ul>
- *   <li>the risk-control seams ({@link RiskControlModule}) plus the config's {@code custom_controllers} and
- *       {@code custom_bounds}, each bound by name into the same Guice MapBinders a user module would use;</li>
+ *   <li>the seams of {@link Registry#modules}: risk-control's controllers, bounds, p-values and procedures, eenn-core's
+ *       confidence measures and risks, and every plug-in of {@link Registry#current()} (found by ServiceLoader), plus
+ *       the config's {@code custom_controllers} and {@code custom_bounds}, each bound by name into the same Guice
+ *       MapBinders a plug-in uses;</li>
  *   <li>{@link ConfiguredControllers}: the config's controller names resolved through {@link ControllerRegistry};</li>
  *   <li>{@link ExperimentData} and, for outputs-based experiments, {@link OutputsSource}, chosen by
  *       {@code data.type}: cached scores, an interchange .npz, the Fashion-MNIST ResNet (trained or cached) or the
@@ -47,6 +51,7 @@ import org.eennrc.risk.inject.RiskControlModule;
 public final class ExperimentModule extends AbstractModule {
     private final ExperimentConfig config;
     private final RunOptions options;
+    private final Plugins plugins = Registry.current().plugins();
     private final Map<String, Class<? extends RiskController>> customControllers = new LinkedHashMap<>();
     private final Map<String, Class<? extends UpperBound>> customBounds = new LinkedHashMap<>();
 
@@ -60,25 +65,28 @@ public final class ExperimentModule extends AbstractModule {
                 customBounds.put(name, load(where, "custom_bounds." + name, cls, UpperBound.class)));
     }
 
-    /** The injector of a config, with any extra modules; Guice errors become config errors. */
+    /**
+     * The injector of a config, with any extra modules; Guice errors and refused bindings (a key that is not the
+     * object's {@code name()}) become config errors.
+     */
     public static Injector injector(ExperimentConfig config, RunOptions options, Module... extra) {
         List<Module> modules = new ArrayList<>();
         modules.add(new ExperimentModule(config, options));
         modules.addAll(List.of(extra));
         try {
-            return Guice.createInjector(modules);
-        } catch (CreationException e) {
-            String msg = e.getErrorMessages().isEmpty() ? e.getMessage()
-                    : e.getErrorMessages().iterator().next().getMessage();
+            Injector injector = Injectors.create(modules);
+            Injectors.get(injector, Key.get(ControllerRegistry.class));
+            return injector;
+        } catch (IllegalArgumentException e) {
             throw new ConfigException(String.valueOf(config.source), "custom_controllers",
-                    "cannot create the configured objects: " + msg.lines().findFirst().orElse(msg), e);
+                    "cannot create the configured objects: " + e.getMessage(), e);
         }
     }
 
     private static <T> Class<? extends T> load(String where, String key, String className, Class<T> type) {
         Class<?> c;
         try {
-            c = Class.forName(className, false, Thread.currentThread().getContextClassLoader());
+            c = Class.forName(className, false, Registry.current().plugins().classLoader());
         } catch (ClassNotFoundException | LinkageError e) {
             throw new ConfigException(where, key, "class " + className + " is not on the classpath", e);
         }
@@ -93,7 +101,7 @@ public final class ExperimentModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        install(new RiskControlModule());
+        Registry.modules(plugins).forEach(this::install);
         bind(ExperimentConfig.class).toInstance(config);
         bind(RunOptions.class).toInstance(options);
         customControllers.forEach((name, cls) -> RiskControlModule.controllers(binder()).addBinding(name).to(cls));
@@ -113,12 +121,19 @@ public final class ExperimentModule extends AbstractModule {
         }
     }
 
+    /** The names of this experiment: built-ins, plug-ins, the config's custom classes and any extra module's. */
     @Provides
     @Singleton
-    ConfidenceMeasure confidence(ExperimentConfig c) {
+    Registry registry(Injector injector) {
+        return Registry.of(injector, plugins);
+    }
+
+    @Provides
+    @Singleton
+    ConfidenceMeasure confidence(ExperimentConfig c, Registry registry) {
         String name = c.confidence == null ? ConfidenceMeasures.DEFAULT : c.confidence;
         try {
-            return ConfidenceMeasures.byName(name);
+            return registry.confidence(name);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(String.valueOf(c.source), "confidence", e.getMessage(), e);
         }

@@ -3,15 +3,17 @@ package org.eennrc.experiments;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
-/** Provenance facts about the code and the machine: git commit, library versions, cores, memory, OS. */
+/**
+ * Provenance details about the libraries and the machine: library versions, CPU model, memory. Reads jar metadata
+ * and {@code /proc/cpuinfo} only; it starts no process (the tool's own commit comes from
+ * {@link org.eennrc.risk.provenance.BuildInfo}, written at build time).
+ */
 public final class Machine {
     private Machine() {}
 
@@ -37,7 +39,7 @@ public final class Machine {
             } catch (IOException e) {
                 v = null;
             }
-            if (v == null && l[0].equals("org.eennrc")) v = "0.1.0-SNAPSHOT (classes)";
+            if (v == null && l[0].equals("org.eennrc")) v = org.eennrc.risk.provenance.BuildInfo.current().version() + " (classes)";
             out.put(l[0] + ":" + l[1], v == null ? "unknown" : v);
         }
         return out;
@@ -45,14 +47,11 @@ public final class Machine {
 
     public static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("available_processors", Runtime.getRuntime().availableProcessors());
         m.put("cpu", cpuModel());
         m.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1 << 20));
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             m.put("physical_memory_mib", os.getTotalMemorySize() / (1 << 20));
         }
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-        m.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
         return m;
     }
 
@@ -65,37 +64,5 @@ public final class Machine {
             return "unknown";
         }
         return "unknown";
-    }
-
-    /** {commit, dirty} of the git work tree holding {@code dir}, or empty when git is unavailable. */
-    public static Map<String, Object> git(Path dir) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        String commit = run(dir, "git", "rev-parse", "HEAD");
-        if (commit != null && commit.matches("[0-9a-f]{40}")) {
-            m.put("commit", commit);
-            String status = run(dir, "git", "status", "--porcelain", "--untracked-files=no");
-            if (status != null) m.put("dirty", !status.isBlank());
-        } else {
-            m.put("commit", null);
-        }
-        return m;
-    }
-
-    private static String run(Path dir, String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8).trim() : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.eennrc.experiments.config.ConfigLoader;
 import org.eennrc.experiments.config.ExperimentConfig;
 import org.eennrc.experiments.data.RunOptions;
+import org.eennrc.risk.provenance.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,6 +62,9 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        List<String> args = spec.root().commandLine().getParseResult() == null ? List.of()
+                : spec.root().commandLine().getParseResult().originalArgs();
+        Provenance.Builder provenance = Provenance.start("reproduce", args);
         PrintWriter err = spec.commandLine().getErr();
         Path file = config != null ? config : defaultConfig();
         ExperimentConfig cfg = ConfigLoader.load(file);
@@ -74,9 +78,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         log.info("experiment " + cfg.name + " from " + file);
         Reproducer.Results res = reproducer.run(log);
         Path dir = out != null ? out : Path.of("reports", cfg.name);
-        List<String> args = spec.root().commandLine().getParseResult() == null ? List.of()
-                : spec.root().commandLine().getParseResult().originalArgs();
-        List<String> files = ReportWriter.write(dir, res, args);
+        List<String> files = ReportWriter.write(dir, res, provenance);
         log.info("wrote " + files.size() + " files to " + dir + " (open " + dir.resolve("report.md") + ")");
         PrintWriter o = spec.commandLine().getOut();
         o.println(dir.resolve("report.md"));

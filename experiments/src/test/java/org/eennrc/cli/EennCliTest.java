@@ -479,9 +479,13 @@ class EennCliTest {
             JsonNode prov = JSON.readTree(out.resolve("provenance.json").toFile());
             assertThat(prov.get("seed").asLong()).isEqualTo(7);
             assertThat(prov.get("args").get(0).asText()).isEqualTo("protocol");
-            assertThat(prov.get("java_version").asText()).isNotBlank();
+            assertThat(prov.get("tool").asText()).isEqualTo("eenn");
+            assertThat(prov.get("command").asText()).isEqualTo("protocol");
+            assertThat(prov.get("java").asText()).isNotBlank();
             assertThat(prov.get("os").asText()).isNotBlank();
-            assertThat(prov.has("git_commit")).isTrue();
+            assertThat(prov.get("version").asText()).isEqualTo(org.eennrc.risk.provenance.BuildInfo.current().version());
+            assertThat(prov.has("commit")).isTrue();
+            assertThat(prov.get("plugins").isArray()).isTrue();
             assertThat(prov.get("started_at").asText()).isNotBlank();
             assertThat(prov.get("durations_s").get("total").asDouble()).isPositive();
             assertThat(prov.get("inputs").get(0).get("sha256").asText()).hasSize(64);

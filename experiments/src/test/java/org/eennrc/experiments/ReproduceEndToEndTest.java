@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code outputs} experiment end to end on a tiny synthetic npz written here: CSV, JSON, PNG, report.md. */
-class ReproduceEndToEndTest {
+public class ReproduceEndToEndTest {
     @TempDir
     Path dir;
 
-    static void writeSyntheticOutputs(Path file, int n, long seed) throws Exception {
+    public static void writeSyntheticOutputs(Path file, int n, long seed) throws Exception {
         int exits = 3;
         int classes = 4;
         Random rng = new Random(seed);
@@ -78,7 +78,8 @@ class ReproduceEndToEndTest {
         assertThat(json.get("experiment").asText()).isEqualTo("tiny-outputs");
         assertThat(json.get("risks")).hasSize(2);
         assertThat(json.get("risks").get(0).get("runs").get(1).get("rows")).hasSize(12);
-        assertThat(json.get("provenance").get("machine").get("available_processors").asInt()).isPositive();
+        assertThat(json.get("provenance").get("available_processors").asInt()).isPositive();
+        assertThat(json.get("provenance").get("config_hash").asText()).hasSize(64);
         assertThat(json.get("provenance").get("data").get("outputs").get("sha256").asText()).hasSize(64);
 
         for (String png : List.of("fig-prediction-gap-ncal50.png", "fig-hellinger-consistency-ncal100.png")) {

@@ -56,14 +56,29 @@ class WiringTest {
     void customControllerAndBoundNamedInTheConfigAreBoundThroughTheMultibinders() throws IOException {
         ExperimentConfig cfg = config("""
                 custom_controllers:
-                  my-margin: org.eennrc.experiments.example.MarginController
+                  naive-margin: org.eennrc.experiments.example.MarginController
                 custom_bounds:
                   bernstein: org.eennrc.experiments.example.EmpiricalBernsteinBound
-                """, "[my-margin, ucb-bernstein, crc]");
+                """, "[naive-margin, ucb-bernstein, crc]");
         ConfiguredControllers c = ExperimentModule.injector(cfg, RunOptions.DEFAULTS).getInstance(ConfiguredControllers.class);
-        assertThat(c.names()).containsExactly("my-margin", "ucb-bernstein", "crc");
-        assertThat(c.byName().get("my-margin")).isInstanceOf(MarginController.class);
+        assertThat(c.names()).containsExactly("naive-margin", "ucb-bernstein", "crc");
+        assertThat(c.byName().get("naive-margin")).isInstanceOf(MarginController.class);
         assertThat(c.byName().get("ucb-bernstein")).isInstanceOf(UcbController.class);
+        // one source of truth: every configured controller's name() is its config name (rows are not renamed)
+        c.byName().forEach((name, controller) -> assertThat(controller.name()).isEqualTo(name));
+    }
+
+    @Test
+    void aConfigKeyThatIsNotTheControllersNameIsRefused() throws IOException {
+        ExperimentConfig cfg = config("""
+                custom_controllers:
+                  my-margin: org.eennrc.experiments.example.MarginController
+                """, "[my-margin, crc]");
+        assertThatThrownBy(() -> ExperimentModule.injector(cfg, RunOptions.DEFAULTS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("custom_controllers")
+                .hasMessageContaining("controller bound as 'my-margin'")
+                .hasMessageContaining("name() 'naive-margin'");
     }
 
     @Test

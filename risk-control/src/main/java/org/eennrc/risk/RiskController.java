@@ -10,7 +10,8 @@ package org.eennrc.risk;
  *
  * <p>Implementations must be stateless and thread-safe: the protocol calls one instance from several
  * threads. A user plugs in a new controller by binding it by name in a Guice module (see
- * {@code org.eennrc.risk.inject.RiskControlModule#controllers}).
+ * {@code org.eennrc.risk.inject.RiskControlModule#controllers}), under the key {@link #name()} returns, usually in a
+ * plug-in jar ({@code org.eennrc.risk.inject.EennPlugin}).
  */
 public interface RiskController {
 

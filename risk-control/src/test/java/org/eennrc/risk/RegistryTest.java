@@ -1,6 +1,7 @@
 package org.eennrc.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.AbstractModule;
 import org.eennrc.risk.inject.ControllerRegistry;
@@ -67,5 +68,71 @@ class RegistryTest {
         assertThat(registry.get("ucb-trivial").calibrate(zeros, 0.5, 0.1).feasible()).isFalse();
         // built-ins are still there
         assertThat(registry.get("crc").calibrate(zeros, 0.1, 0.1).index()).isEqualTo(4);
+    }
+
+    @Test
+    void everyNameIsTheControllersOwnName() {
+        ControllerRegistry registry = ControllerRegistry.create();
+        for (String name : registry.names()) assertThat(registry.get(name).name()).as(name).isEqualTo(name);
+        assertThat(registry.names()).contains("ltt-fst-binomial", "ltt-bonferroni-binomial");
+    }
+
+    @Test
+    void aControllerBoundUnderAnotherNameIsRefusedNamingBoth() {
+        assertThatThrownBy(() -> ControllerRegistry.create(new AbstractModule() {
+            @Override
+            protected void configure() {
+                RiskControlModule.controllers(binder()).addBinding("my-full").to(FullModelController.class);
+            }
+        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("controller bound as 'my-full'")
+                .hasMessageContaining("name() 'full-model'").hasMessageContaining(FullModelController.class.getName());
+    }
+
+    @Test
+    void aBoundUnderAnotherNameIsRefused() {
+        assertThatThrownBy(() -> ControllerRegistry.create(new AbstractModule() {
+            @Override
+            protected void configure() {
+                RiskControlModule.upperBounds(binder()).addBinding("hoeff").to(org.eennrc.risk.bounds.HoeffdingBound.class);
+            }
+        })).hasMessageContaining("upper bound bound as 'hoeff'").hasMessageContaining("name() 'hoeffding'");
+        assertThatThrownBy(() -> ControllerRegistry.create(new AbstractModule() {
+            @Override
+            protected void configure() {
+                RiskControlModule.pValues(binder()).addBinding("bin").to(org.eennrc.risk.ltt.BinomialPValue.class);
+            }
+        })).hasMessageContaining("p-value bound as 'bin'").hasMessageContaining("name() 'binomial'");
+    }
+
+    @Test
+    void aControllerMayNotTakeAComposedNameOrACommaName() {
+        assertThatThrownBy(() -> ControllerRegistry.create(new AbstractModule() {
+            @Override
+            protected void configure() {
+                RiskControlModule.controllers(binder()).addBinding("ucb-wsr").toInstance(renamed("ucb-wsr"));
+            }
+        })).hasMessageContaining("'ucb-wsr'").hasMessageContaining("composed from upper bound 'wsr'");
+        assertThatThrownBy(() -> ControllerRegistry.create(new AbstractModule() {
+            @Override
+            protected void configure() {
+                RiskControlModule.controllers(binder()).addBinding("a,b").toInstance(renamed("a,b"));
+            }
+        })).hasMessageContaining("without commas or spaces");
+    }
+
+    private static RiskController renamed(String name) {
+        return new RiskController() {
+            public String name() {
+                return name;
+            }
+
+            public Guarantee guarantee() {
+                return Guarantee.NONE;
+            }
+
+            public Calibration prepare(LossMatrix cal, double delta) {
+                return new FullModelController().prepare(cal, delta);
+            }
+        };
     }
 }

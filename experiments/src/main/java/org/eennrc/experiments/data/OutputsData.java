@@ -12,7 +12,7 @@ import org.eennrc.core.ExitOutputs;
 import org.eennrc.core.LossMatrixBuilder;
 import org.eennrc.core.MonotonicityDiagnostic;
 import org.eennrc.core.Risk;
-import org.eennrc.core.Risks;
+import org.eennrc.core.Registry;
 import org.eennrc.experiments.config.ExperimentConfig;
 import org.eennrc.risk.LambdaGrid;
 import org.eennrc.risk.protocol.EfficiencyTable;
@@ -25,12 +25,14 @@ public final class OutputsData implements ExperimentData {
     private final ExperimentConfig config;
     private final OutputsSource source;
     private final ConfidenceMeasure measure;
+    private final Registry registry;
 
     @Inject
-    public OutputsData(ExperimentConfig config, OutputsSource source, ConfidenceMeasure measure) {
+    public OutputsData(ExperimentConfig config, OutputsSource source, ConfidenceMeasure measure, Registry registry) {
         this.config = config;
         this.source = source;
         this.measure = measure;
+        this.registry = registry;
     }
 
     @Override
@@ -54,7 +56,7 @@ public final class OutputsData implements ExperimentData {
         }
         List<RiskInput> out = new ArrayList<>();
         for (String name : risks) {
-            Risk risk = Risks.byName(name);
+            Risk risk = registry.risk(name);
             if (risk.needsLabels() && !o.hasLabels()) {
                 throw new IllegalArgumentException("risk '" + name + "' needs labels but the outputs have none; "
                         + "use a consistency risk (prediction-consistency, brier-consistency, hellinger-consistency)");

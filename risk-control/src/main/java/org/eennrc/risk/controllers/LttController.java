@@ -21,6 +21,9 @@ import org.eennrc.risk.RiskController;
  * "p_k(ε) ≤ a" for every ε ≥ ε'. Scanning an ascending ε grid then computes each p-value about once.
  */
 public final class LttController implements RiskController {
+    /** The p-value whose controllers are named {@code ltt-<procedure>} without a p-value suffix. */
+    public static final String DEFAULT_P_VALUE = "hb";
+
     private final PValue pValue;
     private final FwerProcedure fwer;
 
@@ -31,7 +34,7 @@ public final class LttController implements RiskController {
 
     @Override
     public String name() {
-        return "ltt-" + fwer.name() + ("hb".equals(pValue.name()) ? "" : "-" + pValue.name());
+        return "ltt-" + fwer.name() + (DEFAULT_P_VALUE.equals(pValue.name()) ? "" : "-" + pValue.name());
     }
 
     @Override

@@ -29,11 +29,13 @@ import org.eennrc.risk.ltt.HoeffdingBentkusPValue;
  *     RiskControlModule.upperBounds(binder()).addBinding("bernstein").to(EmpiricalBernstein.class); // ucb-bernstein
  *   }
  * }
- * Guice.createInjector(new RiskControlModule(), new MyModule()).getInstance(ControllerRegistry.class);
+ * ControllerRegistry.create(new MyModule());
  * }</pre>
  *
- * and never touches the library. {@link ControllerRegistry} composes UCB and LTT controllers from the bound,
- * p-value and procedure maps.
+ * and never touches the library. Made an {@link EennPlugin} and listed in its jar's
+ * {@code META-INF/services/org.eennrc.risk.inject.EennPlugin}, the module is found by {@link Plugins} and reaches
+ * every {@code eenn} command. {@link ControllerRegistry} composes UCB and LTT controllers from the bound, p-value
+ * and procedure maps; each key must equal the bound object's {@code name()}.
  */
 public final class RiskControlModule extends AbstractModule {
 
