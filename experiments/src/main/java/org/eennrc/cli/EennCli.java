@@ -93,6 +93,10 @@ public final class EennCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // process-wide settings belong to the entry point, not the library: charts render off-screen, DL4J's
+        // oneDNN helpers are on and SameDiff's per-op chatter is kept off stdout (docs/dl4j-notes.md)
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+        org.eennrc.models.Dl4jRuntime.configureProcess();
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = run(args, out, err);

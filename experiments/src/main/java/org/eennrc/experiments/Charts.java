@@ -29,13 +29,9 @@ import org.jfree.data.xy.XYSeriesCollection;
 /**
  * The paper's figures for one risk at one calibration size, as one PNG of four panels: test risk against ε with
  * the diagonal, violation rate against ε with the δ line, mean cost against ε, and relative saving against ε.
- * Rendered off-screen (headless).
+ * Rendered off-screen into a BufferedImage (no display needed; the CLI also sets {@code java.awt.headless}).
  */
 public final class Charts {
-    static {
-        System.setProperty("java.awt.headless", "true");
-    }
-
     private static final Color[] PALETTE = {
         new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
         new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf), new Color(0x7f7f7f), new Color(0xbcbd22)};
