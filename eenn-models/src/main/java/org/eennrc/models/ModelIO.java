@@ -1,22 +1,20 @@
 package org.eennrc.models;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.eennrc.risk.io.AtomicFiles;
 
 /**
  * Saving and loading trained models: {@code model.zip} (DL4J ModelSerializer format) next to
- * {@code model.properties} (the {@link MultiExitResNetConfig} and anything else worth recording). Every file is
- * written to a temporary name in the same directory and then renamed atomically.
+ * {@code model.properties} (the {@link MultiExitResNetConfig} and anything else worth recording), each written
+ * atomically ({@link AtomicFiles}).
  */
 public final class ModelIO {
     public static final String MODEL_FILE = "model.zip";
@@ -38,8 +36,8 @@ public final class ModelIO {
                 p.putAll(extra);
             }
             p.putAll(config.toProperties());
-            writeModelAtomically(graph, dir.resolve(MODEL_FILE), false);
-            writePropertiesAtomically(p, dir.resolve(PROPERTIES_FILE), "eenn-rc multi-exit ResNet");
+            AtomicFiles.write(dir.resolve(MODEL_FILE), out -> ModelSerializer.writeModel(graph, out, false));
+            AtomicFiles.write(dir.resolve(PROPERTIES_FILE), out -> p.store(out, "eenn-rc multi-exit ResNet"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -78,39 +76,11 @@ public final class ModelIO {
         }
     }
 
-    public static void writeModelAtomically(ComputationGraph g, Path target, boolean saveUpdater) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        ModelSerializer.writeModel(g, tmp.toFile(), saveUpdater);
-        move(tmp, target);
-    }
-
-    public static void writePropertiesAtomically(Properties p, Path target, String comment) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (OutputStream o = Files.newOutputStream(tmp)) {
-            p.store(o, comment);
-        }
-        move(tmp, target);
-    }
-
-    public static void writeStringAtomically(String s, Path target) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(tmp, s);
-        move(tmp, target);
-    }
-
     public static Properties readProperties(Path f) throws IOException {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(f)) {
             p.load(r);
         }
         return p;
-    }
-
-    private static void move(Path tmp, Path target) throws IOException {
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 }

@@ -103,11 +103,7 @@ public final class TextTrainer {
         out.onStart(String.format(Locale.ROOT, "[text] %s%n[text] %s; train %d, validation %d texts", model, cfg, n,
                 validation.size()));
         EarlyExitTrainer.Result r = EarlyExitTrainer.builder(net, batches(model, cfg, train))
-                .epochs(cfg.epochs())
-                .stopAfterEpochs(cfg.stopAfterEpochs())
-                .seed(cfg.seed())
-                .progressSeconds(cfg.progressSeconds())
-                .learningRate(i -> cfg.learningRateAt(i, totalIters))
+                .settings(cfg, totalIters)
                 .listeners(listeners)
                 .resume(resume)
                 .train();

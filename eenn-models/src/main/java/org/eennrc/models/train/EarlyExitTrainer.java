@@ -141,6 +141,15 @@ public final class EarlyExitTrainer {
             return this;
         }
 
+        /**
+         * The loop settings of a {@link TrainConfig}: its epochs, early stop, seed, progress interval and learning-rate
+         * schedule over {@code totalIterations}.
+         */
+        public Builder settings(TrainConfig cfg, int totalIterations) {
+            return epochs(cfg.epochs()).stopAfterEpochs(cfg.stopAfterEpochs()).seed(cfg.seed())
+                    .progressSeconds(cfg.progressSeconds()).learningRate(i -> cfg.learningRateAt(i, totalIterations));
+        }
+
         public Builder listeners(List<TrainingListener> v) {
             return listeners(v.toArray(new TrainingListener[0]));
         }

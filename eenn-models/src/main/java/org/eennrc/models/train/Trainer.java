@@ -89,11 +89,7 @@ public final class Trainer {
                 validation.size()));
         EarlyExitTrainer.Result r = EarlyExitTrainer.builder(net, train.shuffled(cfg.batchSize(), cfg.seed(),
                         cfg.augmentFlip()))
-                .epochs(cfg.epochs())
-                .stopAfterEpochs(cfg.stopAfterEpochs())
-                .seed(cfg.seed())
-                .progressSeconds(cfg.progressSeconds())
-                .learningRate(i -> cfg.learningRateAt(i, totalIters))
+                .settings(cfg, totalIters)
                 .listeners(listeners)
                 .resume(resume)
                 .train();
