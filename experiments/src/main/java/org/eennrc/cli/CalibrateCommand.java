@@ -69,6 +69,9 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + "(confidence measure, threshold, certificate) as JSON, for 'eenn infer --policy'.")
     Path savePolicy;
 
+    @Option(names = "--force", description = "Replace an existing --save-policy file (only an eenn exit policy).")
+    boolean force;
+
     @Spec
     CommandSpec spec;
 
@@ -82,6 +85,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             throw new CliException("--save-policy needs exactly one controller and one epsilon, got "
                     + cs.size() + " and " + eps.length);
         }
+        if (savePolicy != null) Outputs.checkFile(savePolicy, force, "--save-policy", Outputs::isPolicy, "eenn exit policy");
         LossOptions.Loaded loaded = input.loadAll();
         if (savePolicy != null && !loaded.fromOutputs()) throw new CliException("--save-policy needs --outputs");
         if (lambdasFile != null && loaded.fromOutputs()) {
@@ -91,6 +95,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         LambdaGrid grid = loaded.fromOutputs() ? loaded.grid()
                 : lambdasFile == null ? null : Inputs.lambdas(lambdasFile, losses.numLambdas());
         PrintWriter err = spec.commandLine().getErr();
+        for (String w : input.checkOrientation(loaded, grid != null)) err.println("eenn calibrate: warning: " + w);
         for (String w : LossOptions.monotonicityWarnings(loaded)) err.println("eenn calibrate: warning: " + w);
         err.flush();
         Efficiency eff = loaded.fromOutputs() ? loaded.builder().efficiency() : null;

@@ -43,8 +43,15 @@ public final class ReproduceCommand implements Callable<Integer> {
             description = "Experiment config (.yaml/.yml/.json). Default: " + DEFAULT_CONFIG + ".")
     Path config;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Report folder (replaced). Default: reports/<name>.")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Report folder, written whole (beside it, then moved into place). It must be new or empty; "
+                    + "an earlier report is replaced only with --force. Default: reports/<name>.")
     Path out;
+
+    @Option(names = "--force",
+            description = "Replace the report folder of an earlier run (only a folder that eenn wrote and that holds "
+                    + "nothing else).")
+    boolean force;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
             description = "Trained-model cache (overrides model.cache_dir; default ~/.cache/eenn-rc/models).")
@@ -64,6 +71,8 @@ public final class ReproduceCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path file = config != null ? config : defaultConfig();
         ExperimentConfig cfg = ConfigLoader.load(file);
+        Path dir = out != null ? out : Path.of("reports", cfg.name);
+        org.eennrc.cli.Outputs.checkFolder(dir, force, "--out"); // before minutes of training and trials
         Injector injector = ExperimentModule.injector(cfg, new RunOptions(cacheDir, retrain));
         Reproducer reproducer = injector.getInstance(Reproducer.class);
         long t0 = System.nanoTime();
@@ -73,10 +82,9 @@ public final class ReproduceCommand implements Callable<Integer> {
         };
         log.info("experiment " + cfg.name + " from " + file);
         Reproducer.Results res = reproducer.run(log);
-        Path dir = out != null ? out : Path.of("reports", cfg.name);
         List<String> args = spec.root().commandLine().getParseResult() == null ? List.of()
                 : spec.root().commandLine().getParseResult().originalArgs();
-        List<String> files = ReportWriter.write(dir, res, args);
+        List<String> files = ReportWriter.write(dir, force, res, args);
         log.info("wrote " + files.size() + " files to " + dir + " (open " + dir.resolve("report.md") + ")");
         PrintWriter o = spec.commandLine().getOut();
         o.println(dir.resolve("report.md"));
