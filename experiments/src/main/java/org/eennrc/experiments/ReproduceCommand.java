@@ -81,7 +81,19 @@ public final class ReproduceCommand implements Callable<Integer> {
             err.flush();
         };
         log.info("experiment " + cfg.name + " from " + file);
-        Reproducer.Results res = reproducer.run(log);
+        Reproducer.Results res;
+        try {
+            res = reproducer.run(log);
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            // eenn-models reports missing data and unreadable models this way; as for train/export/infer
+            // (ModelOptions.modelCall), that is invalid input, not an internal error.
+            String msg = e.getMessage() != null ? e.getMessage() : e.toString();
+            if (e instanceof java.io.UncheckedIOException u && u.getCause() != null && u.getCause().getMessage() != null
+                    && !msg.contains(u.getCause().getMessage())) {
+                msg = msg + ": " + u.getCause().getMessage();
+            }
+            throw new org.eennrc.cli.CliException(msg, e);
+        }
         List<String> args = spec.root().commandLine().getParseResult() == null ? List.of()
                 : spec.root().commandLine().getParseResult().originalArgs();
         List<String> files = ReportWriter.write(dir, force, res, args);

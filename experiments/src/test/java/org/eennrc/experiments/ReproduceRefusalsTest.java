@@ -167,4 +167,21 @@ class ReproduceRefusalsTest {
             assertThat(dir.resolve("cache")).as("no cache folder for " + c[0]).doesNotExist();
         }
     }
+
+    @Test
+    void missingTrainingDataIsInvalidInputNotAnInternalError() throws Exception {
+        Path fm = dir.resolve("fm-empty");
+        Files.createDirectories(fm);
+        Path y = Files.writeString(dir.resolve("fm.yaml"), """
+                name: fm
+                data: {type: fashion-mnist, dir: fm-empty}
+                model: {type: multi-exit-resnet, cache_dir: cache}
+                risks: [prediction-gap]
+                controllers: [crc]
+                protocol: {epsilons: 0.1, n_cal: 100}
+                """);
+        Run r = reproduce(y.toString(), "--out", dir.resolve("r").toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(EennCli.EXIT_INPUT);
+        assertThat(r.err()).contains("Fashion-MNIST not found").doesNotContain("internal error");
+    }
 }
