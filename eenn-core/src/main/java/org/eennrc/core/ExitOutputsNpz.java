@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.eennrc.risk.io.NpyArray;
 import org.eennrc.risk.io.Npz;
@@ -14,12 +15,13 @@ import org.eennrc.risk.io.Npz;
  *
  * <ul>
  *   <li>{@code logits} or {@code probs}: (N, L, C), float32 or float64 (exactly one of them);</li>
- *   <li>{@code labels} (optional): (N,), any integer dtype, values in [0, C);</li>
+ *   <li>{@code labels} (optional): (N,), any integer dtype (int8 to int64, uint8 to uint64), values in [0, C);</li>
  *   <li>{@code flops} (optional): (L,), cumulative compute to reach each exit;</li>
  *   <li>{@code confidence} (optional): (N, L), a model-provided confidence in [0, 1].</li>
  * </ul>
  *
- * Other keys are ignored. Every error names the file and the offending key. float32 arrays are handed to
+ * Other keys are ignored: they are never read, so they may hold strings, objects or float16. Every error names the
+ * file and the offending key. float32 arrays are handed to
  * {@link ExitOutputs} without a copy, so reading a 1 GB file needs about 1 GB of heap.
  */
 public final class ExitOutputsNpz {
@@ -31,9 +33,21 @@ public final class ExitOutputsNpz {
     public static final String FLOPS = "flops";
     public static final String CONFIDENCE = "confidence";
 
+    /** The keys of the format; only these entries of a file are read. */
+    static final List<String> KEYS = List.of(LOGITS, PROBS, LABELS, FLOPS, CONFIDENCE);
+
     /** Reads the outputs; a missing, corrupt or truncated file or a wrong shape gives an IOException naming it. */
     public static ExitOutputs read(Path file) throws IOException {
-        Map<String, NpyArray> m = Npz.read(file);
+        Map<String, NpyArray> m = new LinkedHashMap<>();
+        try (Npz.Archive a = Npz.open(file)) {
+            if (!a.contains(LOGITS) && !a.contains(PROBS)) {
+                throw new IOException(file + ": has neither 'logits' nor 'probs' (shape (N, L, C)); keys present: "
+                        + a.keys());
+            }
+            for (String k : KEYS) {
+                if (a.contains(k)) m.put(k, a.read(k));
+            }
+        }
         try {
             return fromArrays(m);
         } catch (IllegalArgumentException e) {
@@ -83,14 +97,20 @@ public final class ExitOutputsNpz {
                 throw new IllegalArgumentException("'labels' must have an integer dtype, got " + labels.dtype()
                         + " (save with labels.astype(np.int64))");
             }
-            long[] v = labels.toLongArray();
             int[] y = new int[n];
             for (int i = 0; i < n; i++) {
-                if (v[i] < 0 || v[i] >= c) {
-                    throw new IllegalArgumentException("label of sample " + i + " is " + v[i] + ", outside [0, " + c
+                long v;
+                try {
+                    v = labels.getLong(i);
+                } catch (ArithmeticException e) {
+                    throw new IllegalArgumentException("label of sample " + i + " is outside [0, " + c + ") for C = "
+                            + c + " classes: " + e.getMessage(), e);
+                }
+                if (v < 0 || v >= c) {
+                    throw new IllegalArgumentException("label of sample " + i + " is " + v + ", outside [0, " + c
                             + ") for C = " + c + " classes");
                 }
-                y[i] = (int) v[i];
+                y[i] = (int) v;
             }
             b.labels(y);
         }

@@ -27,9 +27,16 @@ final class MiniJson {
         return m;
     }
 
+    /**
+     * Deepest nesting of objects accepted. The records read here nest two levels; the limit keeps a crafted file
+     * of a million '{' from overflowing the stack of this recursive parser (a clear error instead).
+     */
+    static final int MAX_DEPTH = 64;
+
     private static final class Parser {
         final String s;
         int pos;
+        int depth;
 
         Parser(String s) {
             this.s = s;
@@ -53,6 +60,15 @@ final class MiniJson {
 
         Map<String, Object> object() {
             expect('{');
+            if (++depth > MAX_DEPTH) throw error("objects nested deeper than " + MAX_DEPTH + " levels");
+            try {
+                return members();
+            } finally {
+                depth--;
+            }
+        }
+
+        private Map<String, Object> members() {
             Map<String, Object> m = new LinkedHashMap<>();
             ws();
             if (pos < s.length() && s.charAt(pos) == '}') {

@@ -113,4 +113,31 @@ class ExitOutputsNpzTest {
         Npz.write(f, Map.of("probs", NpyArray.ofLongs(new long[] {1}, 1, 1, 1)), false);
         assertThatThrownBy(() -> ExitOutputsNpz.read(f)).hasMessageContaining("float32 or float64");
     }
+
+    @Test
+    void acceptsEveryIntegerLabelDtype() throws IOException {
+        // np.savez(logits=(5, 2, 3) float32, labels=[0, 2, 1, 1, 0].astype(dtype))
+        for (String dt : new String[] {"int16", "uint16", "uint32", "uint64"}) {
+            ExitOutputs o = ExitOutputsNpz.read(fixture("labels_" + dt + ".npz"));
+            assertThat(o.labels()).as(dt).containsExactly(0, 2, 1, 1, 0);
+        }
+    }
+
+    @Test
+    void uint64LabelsOutOfRangeAreAClearError() {
+        assertThatThrownBy(() -> ExitOutputsNpz.read(fixture("labels_uint64_large.npz")))
+                .isInstanceOf(IOException.class).hasMessageContaining("label of sample 2 is 1099511627776")
+                .hasMessageContaining("outside [0, 3)");
+        assertThatThrownBy(() -> ExitOutputsNpz.read(fixture("labels_uint64_huge.npz")))
+                .isInstanceOf(IOException.class).hasMessageContaining("label of sample 3")
+                .hasMessageContaining("18446744073709551615");
+    }
+
+    @Test
+    void otherKeysAreSkippedUnreadWhateverTheyHold() throws IOException {
+        // extra keys: names (<U3), half (float16), meta (object, pickled), note (a 0-d string)
+        ExitOutputs o = ExitOutputsNpz.read(fixture("extra_keys.npz"));
+        assertThat(o.numSamples()).isEqualTo(5);
+        assertThat(o.labels()).containsExactly(0, 2, 1, 1, 0);
+    }
 }

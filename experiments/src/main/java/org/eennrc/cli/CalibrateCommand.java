@@ -70,6 +70,9 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + "(confidence measure, threshold, certificate) as JSON, for 'eenn infer --policy'.")
     Path savePolicy;
 
+    @Option(names = "--force", description = "Replace an existing --save-policy file (only an eenn exit policy).")
+    boolean force;
+
     @Spec
     CommandSpec spec;
 
@@ -82,6 +85,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             throw new CliException("--save-policy needs exactly one controller and one epsilon, got "
                     + cs.size() + " and " + eps.length);
         }
+        if (savePolicy != null) Outputs.checkFile(savePolicy, force, "--save-policy", Outputs::isPolicy, "eenn exit policy");
         if (input.source.outputs != null) {
             calibrateOutputs(cs, eps, d);
         } else {
@@ -126,8 +130,12 @@ public final class CalibrateCommand implements Callable<Integer> {
     /** {@code --losses} or {@code --scores}: each controller prepares once and answers every ε. */
     private void calibrateLosses(List<RiskController> cs, double[] eps, double d) throws IOException {
         if (savePolicy != null) throw new CliException("--save-policy needs --outputs");
-        LossMatrix losses = input.load();
+        LossOptions.Loaded loaded = input.loadAll();
+        LossMatrix losses = loaded.losses();
         LambdaGrid grid = lambdasFile == null ? null : Inputs.lambdas(lambdasFile, losses.numLambdas());
+        List<String> warnings = new java.util.ArrayList<>(input.checkOrientation(loaded, grid != null));
+        warnings.addAll(LossOptions.monotonicityWarnings(loaded));
+        warn(warnings);
         PrintWriter out = spec.commandLine().getOut();
         for (RiskController c : cs) {
             RiskController.Calibration prepared = c.prepare(losses, d);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import org.eennrc.risk.io.HeapLimitException;
 import picocli.CommandLine;
 import org.eennrc.core.Registry;
 import org.eennrc.risk.inject.Plugins;
@@ -47,7 +48,7 @@ import picocli.CommandLine.Spec;
             CommandLine.HelpCommand.class},
         footerHeading = "%nFiles:%n",
         footer = {
-            "  Loss and score files are .npy (2-D, float32/float64, C order) or .csv",
+            "  Loss and score files are .npy (2-D, float or integer, C or Fortran order) or .csv",
             "  (one line per threshold): row k is threshold lambda_k from 1.0 (the full",
             "  model) downwards, one column per sample.",
             "",
@@ -88,8 +89,9 @@ public final class EennCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(),
-                "missing command: choose one of calibrate, protocol, controllers");
+        java.util.List<String> names = new java.util.ArrayList<>(spec.subcommands().keySet());
+        names.remove("help");
+        throw new ParameterException(spec.commandLine(), "missing command: choose one of " + String.join(", ", names));
     }
 
     public static void main(String[] args) {
@@ -105,12 +107,41 @@ public final class EennCli implements Runnable {
         System.exit(code);
     }
 
-    /** Runs one command line in-process and returns the exit code (used by {@link #main} and the tests). */
+    /**
+     * Runs one command line in-process and returns the exit code (used by {@link #main} and the tests). An
+     * {@link OutOfMemoryError} becomes one line of advice and exit code 3: the heap is the JVM's limit, not a bug
+     * the user can report, and a stack trace would bury what to do.
+     */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        int code = commandLine(out, err).execute(args);
+        int code = execute(commandLine(out, err), args);
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Executes a configured command line; an {@link OutOfMemoryError} becomes one line on its stderr, exit 3. */
+    static int execute(CommandLine cl, String[] args) {
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            String name = cl.getParseResult() == null ? "eenn" : lastCommand(cl.getParseResult()).getCommandSpec().qualifiedName();
+            cl.getErr().println(name + ": error: " + oneLine(outOfMemory(e)));
+            cl.getErr().flush();
+            return EXIT_INTERNAL;
+        }
+    }
+
+    private static CommandLine lastCommand(ParseResult pr) {
+        ParseResult p = pr;
+        while (p.subcommand() != null) p = p.subcommand();
+        return p.commandSpec().commandLine();
+    }
+
+    static String outOfMemory(OutOfMemoryError e) {
+        long max = Runtime.getRuntime().maxMemory();
+        return "out of memory (" + (e.getMessage() == null ? "OutOfMemoryError" : e.getMessage()) + ") with a maximum "
+                + "heap of " + (max / (1L << 20)) + " MiB: the input is too large for this JVM; "
+                + HeapLimitException.ADVICE;
     }
 
     /** The configured picocli command line writing results to {@code out} and messages to {@code err}. */
@@ -181,7 +212,25 @@ public final class EennCli implements Runnable {
         String name = cmd.getCommandSpec().qualifiedName();
         int code;
         String message;
-        if (ex instanceof CliException || ex instanceof IllegalArgumentException) {
+        Throwable cause = rootOfInterest(ex);
+        if (cause instanceof OutOfMemoryError oom) {
+            code = EXIT_INTERNAL;
+            message = outOfMemory(oom);
+        } else if (cause instanceof HeapLimitException heap) {
+            code = EXIT_INTERNAL;
+            message = ex instanceof CliException && ex.getMessage() != null ? ex.getMessage() : heap.getMessage();
+        } else if (ex instanceof UsageException) {
+            err.println(name + ": " + oneLine(ex.getMessage()) + " (see '" + name + " --help')");
+            if (isVerbose(parseResult)) ex.printStackTrace(err);
+            err.flush();
+            return EXIT_USAGE;
+        } else if (ex instanceof com.google.inject.ProvisionException
+                && cause instanceof IllegalArgumentException iae) {
+            // A config error raised while Guice builds the experiment (e.g. an unknown controller): the
+            // ConfigException inside already names the file and the key path.
+            code = EXIT_INPUT;
+            message = iae.getMessage();
+        } else if (ex instanceof CliException || ex instanceof IllegalArgumentException) {
             code = EXIT_INPUT;
             message = ex.getMessage();
         } else if (ex instanceof IOException io) {
@@ -198,6 +247,21 @@ public final class EennCli implements Runnable {
         if (isVerbose(parseResult)) ex.printStackTrace(err);
         err.flush();
         return code;
+    }
+
+    /**
+     * The cause that decides how an error is reported: an {@link OutOfMemoryError} or a {@link HeapLimitException}
+     * anywhere in the chain (e.g. wrapped by a parallel executor or by a CliException naming the option), else,
+     * under Guice's ProvisionException, the first cause that is not Guice's.
+     */
+    private static Throwable rootOfInterest(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError || t instanceof HeapLimitException) return t;
+            if (t.getCause() == t) break;
+        }
+        Throwable t = ex;
+        while (t instanceof com.google.inject.ProvisionException && t.getCause() != null) t = t.getCause();
+        return t;
     }
 
     static String describe(IOException e) {

@@ -36,8 +36,13 @@ public final class ExportCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String split;
 
-    @Option(names = "--out", paramLabel = "FILE.npz", required = true, description = "Where to write the outputs.")
+    @Option(names = "--out", paramLabel = "FILE.npz", required = true,
+            description = "Where to write the outputs (atomically). An existing file is replaced only with --force, "
+                    + "and only if it is an npz archive.")
     Path out;
+
+    @Option(names = "--force", description = "Replace an existing --out npz archive (e.g. an earlier export).")
+    boolean force;
 
     @Spec
     CommandSpec spec;
@@ -46,6 +51,10 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         Exporter.Split s = ModelOptions.enumValue(Exporter.Split.class, split, "--split");
         Inputs.requireExists(model, "--model");
+        if (!out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npz")) {
+            throw new UsageException("--out " + out + ": the outputs are an npz archive; name the file *.npz");
+        }
+        Outputs.checkFile(out, force, "--out", Outputs::isNpz, "npz archive");
         ExitOutputs o = ModelOptions.modelCall(() -> ModelOptions.isTransformer(model)
                 ? org.eennrc.models.text.TextPipeline.export(model, dataDir,
                         s.name().toLowerCase(java.util.Locale.ROOT), out, 256)

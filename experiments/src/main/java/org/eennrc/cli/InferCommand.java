@@ -70,7 +70,8 @@ public final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (batchSize < 1) throw new CliException("--batch-size must be at least 1, got " + batchSize);
+        Inputs.atLeast(batchSize, 1, "--batch-size");
+        Inputs.atLeast(limit, 1, "--limit");
         Exporter.Split s = ModelOptions.enumValue(Exporter.Split.class, split, "--split");
         Inputs.requireFile(policyFile, "--policy");
         Inputs.requireExists(model, "--model");

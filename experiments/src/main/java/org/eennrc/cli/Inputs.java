@@ -91,6 +91,11 @@ final class Inputs {
      * a single line, or with one value per line, is 1-D.
      */
     static EfficiencyTable efficiency(Path file, LossMatrix losses) throws IOException {
+        return efficiency(file, losses, "the losses");
+    }
+
+    /** As {@link #efficiency(Path, LossMatrix)}; {@code source} names where the losses came from in messages. */
+    static EfficiencyTable efficiency(Path file, LossMatrix losses, String source) throws IOException {
         requireFile(file, "--efficiency");
         EfficiencyTable table;
         try {
@@ -120,24 +125,32 @@ final class Inputs {
         }
         if (table.numLambdas() != losses.numLambdas()) {
             throw new CliException("--efficiency " + file + " has " + table.numLambdas()
-                    + " thresholds (rows) but the losses have " + losses.numLambdas());
+                    + " thresholds (rows) but " + source + " have " + losses.numLambdas());
         }
         if (table.isPerSample() && table.numSamples() != losses.numSamples()) {
             throw new CliException("--efficiency " + file + " has " + table.numSamples()
-                    + " samples (columns) but the losses have " + losses.numSamples());
+                    + " samples (columns) but " + source + " have " + losses.numSamples());
         }
         return table;
     }
 
-    /** ε values from a comma list or a start:stop:step grid, each in (0, 1). */
+    /**
+     * ε values from a comma list or a start:stop:step grid, each in (0, 1). A value that is not a number, a
+     * malformed or oversized grid and a value given twice are usage errors (the same ε twice would print the same
+     * rows twice); a number outside (0, 1) is invalid input, like δ.
+     */
     static double[] epsilons(String spec, String option) {
         double[] eps;
         try {
             eps = ProtocolSettings.parseGrid(spec);
         } catch (IllegalArgumentException e) {
-            throw new CliException(option + ": " + messageOf(e), e);
+            throw new UsageException(option + ": " + messageOf(e), e);
         }
-        if (eps.length == 0) throw new CliException(option + ": no values in '" + spec + "'");
+        if (eps.length == 0) throw new UsageException(option + ": no values in '" + spec + "'");
+        java.util.Set<Double> seen = new java.util.HashSet<>();
+        for (double e : eps) {
+            if (!seen.add(e)) throw new UsageException(option + ": " + e + " is given twice in '" + spec + "'");
+        }
         for (double e : eps) {
             try {
                 Checks.epsilon(e);
@@ -156,17 +169,30 @@ final class Inputs {
         }
     }
 
-    /** Resolves controller names (comma lists allowed), keeping their order; unknown names list the known ones. */
+    /**
+     * Resolves controller names (comma lists allowed), keeping their order; unknown names list the known ones. A
+     * name given twice is a usage error: it would print the same rows twice.
+     */
     static List<RiskController> controllers(ControllerRegistry registry, List<String> names) {
         List<RiskController> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String n : names) {
             for (String part : n.split(",")) {
                 if (part.isBlank()) continue;
-                out.add(registry.get(part.trim()));
+                String name = part.trim();
+                if (!seen.add(name)) throw new UsageException("controller '" + name + "' is given twice");
+                out.add(registry.get(name));
             }
         }
         if (out.isEmpty()) throw new CliException("no controller given; known: " + String.join(", ", registry.names()));
         return out;
+    }
+
+    /** A count option's lower bound; below it is a usage error naming the option. */
+    static void atLeast(Integer value, int min, String option) {
+        if (value != null && value < min) {
+            throw new UsageException(option + " must be at least " + min + ", got " + value);
+        }
     }
 
     static String messageOf(Exception e) {

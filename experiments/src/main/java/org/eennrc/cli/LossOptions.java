@@ -63,6 +63,11 @@ public final class LossOptions {
                     + "'confidence' array), or a plug-in's measure.")
     String confidence;
 
+    @Option(names = "--transposed-ok",
+            description = "Accept a --losses/--scores matrix with more rows (thresholds) than columns (samples) "
+                    + "without --lambdas or --efficiency to confirm its orientation.")
+    boolean transposedOk;
+
     /** The losses, and with --outputs also the grid, the risk and the builder (for efficiency and policies). */
     record Loaded(LossMatrix losses, LambdaGrid grid, Risk risk, LossMatrixBuilder builder) {
         boolean fromOutputs() {
@@ -75,6 +80,51 @@ public final class LossOptions {
         if (source.outputs != null) return "--outputs " + source.outputs + " --risk " + risk;
         return source.losses != null ? "--losses " + source.losses
                 : "--scores " + source.scores + " --reference-row " + referenceRowOrDefault();
+    }
+
+    /** How messages refer to the input's samples and thresholds: "the outputs", "the losses" or "the scores". */
+    String noun() {
+        return "the " + kind();
+    }
+
+    /**
+     * Guards against a transposed matrix (samples × thresholds), which would otherwise be certified silently:
+     * the rows are read as thresholds from λ = 1 down (method.md §4).
+     *
+     * <ul>
+     *   <li>Warns when row 0 of --losses is not all zero: row 0 is λ = 1, the full model, whose gap to itself
+     *       is 0 for every risk of method.md §2 (consistency risks by definition).</li>
+     *   <li>Refuses a matrix with more rows than columns unless something confirms the rows are thresholds:
+     *       {@code confirmed} (a --lambdas or --efficiency file whose length was checked against the rows) or
+     *       --transposed-ok. Few samples and many thresholds is possible, but far more often a transpose.</li>
+     * </ul>
+     *
+     * @return the warnings, one per line, for stderr
+     */
+    java.util.List<String> checkOrientation(Loaded loaded, boolean confirmed) {
+        if (loaded.fromOutputs()) return java.util.List.of();
+        LossMatrix m = loaded.losses();
+        String option = "--" + kind();
+        int rows = m.numLambdas();
+        int cols = m.numSamples();
+        if (rows > cols && !confirmed && !transposedOk) {
+            throw new CliException(option + " " + file() + " has " + rows + " rows (thresholds) and " + cols
+                    + " columns (samples): more thresholds than samples usually means a transposed matrix (rows "
+                    + "must be thresholds from lambda = 1 down, columns samples). Transpose it (np.save(f, a.T)), "
+                    + "confirm the rows with --lambdas or --efficiency, or pass --transposed-ok");
+        }
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        if (source.losses != null) {
+            int nonZero = 0;
+            for (int i = 0; i < cols; i++) if (m.get(0, i) != 0) nonZero++;
+            if (nonZero > 0) {
+                warnings.add("row 0 of --losses is lambda = 1 (the full model), whose gap to the full model is 0 for "
+                        + "every risk of method.md \u00a72, but " + nonZero + " of its " + cols + " losses are not 0; "
+                        + "rows must be thresholds from lambda = 1 down and columns samples: is the matrix transposed, "
+                        + "or are these losses not relative to the full model?");
+            }
+        }
+        return warnings;
     }
 
     /** Which option gave the input: losses, scores or outputs. */
@@ -148,7 +198,9 @@ public final class LossOptions {
         try {
             return new OutputsInput(file, ExitOutputsNpz.read(file), r, m);
         } catch (IOException | IllegalArgumentException e) {
-            throw new CliException("--outputs " + file + ": " + Inputs.messageOf(e), e);
+            String msg = Inputs.messageOf(e);
+            if (msg.startsWith(file + ": ")) msg = msg.substring(file.toString().length() + 2); // named once
+            throw new CliException("--outputs " + file + ": " + msg, e);
         }
     }
 

@@ -16,7 +16,6 @@ import org.eennrc.core.ConfidenceMeasures;
 import org.eennrc.core.Registry;
 import org.eennrc.risk.LossMatrix;
 import org.eennrc.risk.RiskController;
-import org.eennrc.risk.io.AtomicFiles;
 import org.eennrc.risk.protocol.EfficiencyTable;
 import org.eennrc.risk.protocol.ProgressListener;
 import org.eennrc.risk.protocol.Protocol;
@@ -95,9 +94,15 @@ public final class ProtocolCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Also write protocol.csv, protocol.json and provenance.json into DIR (each written "
-                    + "atomically: a temporary file moved into place).")
+            description = "Also write protocol.csv, protocol.json and provenance.json into the folder DIR, whole or "
+                    + "not at all (written beside it, then moved into place). DIR must be new or empty; an "
+                    + "earlier result folder is replaced only with --force.")
     Path outDir;
+
+    @Option(names = "--force",
+            description = "Replace the --out folder of an earlier run (only a folder that eenn wrote and that "
+                    + "holds nothing else).")
+    boolean force;
 
     @Option(names = "--quiet", description = "No progress messages on stderr.")
     boolean quiet;
@@ -112,28 +117,27 @@ public final class ProtocolCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         double[] eps = Inputs.epsilons(epsilons, "--epsilons");
         double d = Inputs.delta(delta);
-        if (trials < 1) throw new CliException("--trials must be at least 1, got " + trials);
-        if (nCal < 2) throw new CliException("--n-cal must be at least 2, got " + nCal);
+        Inputs.atLeast(trials, 1, "--trials");
+        Inputs.atLeast(nCal, 2, "--n-cal");
         List<RiskController> cs = Inputs.controllers(Registry.current().controllers(), controllers);
-        if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
-            throw new CliException("--out " + outDir + " exists and is not a folder");
-        }
+        if (outDir != null) Outputs.checkFolder(outDir, force, "--out");
 
         LossOptions.Loaded loaded = input.loadAll();
         LossMatrix losses = loaded.losses();
         EfficiencyTable efficiency;
         if (efficiencyFile != null) {
-            efficiency = Inputs.efficiency(efficiencyFile, losses);
+            efficiency = Inputs.efficiency(efficiencyFile, losses, input.noun());
         } else if (loaded.fromOutputs()) {
             efficiency = EfficiencyTable.perSample(loaded.builder().efficiency().computeMatrix());
         } else {
             throw new CliException("--efficiency is required with --losses or --scores");
         }
         PrintWriter warn = spec.commandLine().getErr();
+        for (String w : input.checkOrientation(loaded, efficiencyFile != null)) warn.println("eenn protocol: warning: " + w);
         for (String w : LossOptions.monotonicityWarnings(loaded)) warn.println("eenn protocol: warning: " + w);
         warn.flush();
         if (nCal >= losses.numSamples()) {
-            throw new CliException("--n-cal " + nCal + " leaves no test samples: the losses have "
+            throw new CliException("--n-cal " + nCal + " leaves no test samples: " + input.noun() + " have "
                     + losses.numSamples() + " samples");
         }
         ProtocolSettings settings = new ProtocolSettings(eps, d, nCal, trials, seed);
@@ -162,11 +166,8 @@ public final class ProtocolCommand implements Callable<Integer> {
     private void writeOutputs(List<ProtocolRow> rows, ArrayNode all, LossMatrix losses, EfficiencyTable efficiency,
                               ProtocolSettings settings, Provenance.Builder provenance, long t0, long t1, long t2)
             throws IOException {
-        Files.createDirectories(outDir);
         byte[] csv = toCsv(rows).getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(outDir.resolve("protocol.csv"), os -> os.write(csv));
         byte[] json = Json.pretty(all).getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(outDir.resolve("protocol.json"), os -> os.write(json));
 
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("loss_source", input.kind());
@@ -194,7 +195,12 @@ public final class ProtocolCommand implements Callable<Integer> {
         dur.put("protocol", (t2 - t1) / 1e9);
         dur.put("total", (t3 - t0) / 1e9);
         provenance.detail("durations_s", dur).detail("outputs", List.of("protocol.csv", "protocol.json"));
-        provenance.finish().write(outDir.resolve("provenance.json"));
+        byte[] prov = provenance.finish().toJson().getBytes(StandardCharsets.UTF_8);
+        Outputs.writeFolder(outDir, force, "--out", "eenn protocol", tmp -> {
+            Files.write(tmp.resolve("protocol.csv"), csv);
+            Files.write(tmp.resolve("protocol.json"), json);
+            Files.write(tmp.resolve("provenance.json"), prov);
+        });
     }
 
     static ObjectNode toJson(ProtocolRow r) {

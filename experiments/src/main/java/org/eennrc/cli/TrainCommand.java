@@ -70,6 +70,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from --out/checkpoints/LAST.")
     boolean resume;
 
+    @Option(names = "--force",
+            description = "Train again into an --out folder that holds an earlier training run (its files are "
+                    + "overwritten; a folder with other files is still refused).")
+    boolean force;
+
     @Option(names = "--tiny", description = "A tiny network (for smoke tests).")
     boolean tiny;
 
@@ -83,6 +88,8 @@ public final class TrainCommand implements Callable<Integer> {
             case "transformer" -> true;
             default -> throw new CliException("--model: unknown model '" + modelName + "'; known: resnet, transformer");
         };
+        checkNumbers();
+        Outputs.checkTrainingFolder(out, resume, force, "--out");
         MultiExitResNetConfig base = tiny ? MultiExitResNetConfig.tiny() : MultiExitResNetConfig.defaults();
         MultiExitResNetConfig model = seed == null ? base : base.toBuilder().seed(seed).build();
         TrainConfig.Builder b = TrainConfig.defaults().toBuilder();
@@ -97,7 +104,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             cfg = b.build();
         } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), e);
+            throw new CliException(e.getMessage(), e); // checkNumbers() names the option of anything we know
         }
         PrintStream progress = System.err;
         ObjectNode o = Json.object();
@@ -131,5 +138,19 @@ public final class TrainCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(Json.line(o));
         spec.commandLine().getOut().flush();
         return EennCli.EXIT_OK;
+    }
+
+    /**
+     * Option values TrainConfig would accept silently (NaN learning rate, negative image count) or reject without
+     * naming the option: checked here, each naming its option. Counts below their minimum are usage errors; a
+     * learning rate that is not a finite positive number is invalid input.
+     */
+    private void checkNumbers() {
+        Inputs.atLeast(epochs, 1, "--epochs");
+        Inputs.atLeast(batchSize, 1, "--batch-size");
+        Inputs.atLeast(maxTrainImages, 0, "--max-train-images");
+        if (learningRate != null && !(Double.isFinite(learningRate) && learningRate > 0)) {
+            throw new CliException("--lr must be a finite number > 0, got " + learningRate);
+        }
     }
 }

@@ -5,12 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +18,7 @@ import org.eennrc.experiments.Reproducer.Results;
 import org.eennrc.experiments.Reproducer.Run;
 import org.eennrc.experiments.data.RiskInput;
 import org.eennrc.risk.Guarantee;
+import org.eennrc.risk.io.ResultFolder;
 import org.eennrc.risk.protocol.ProtocolRow;
 import org.eennrc.risk.provenance.FileDigest;
 import org.eennrc.risk.provenance.Provenance;
@@ -31,9 +28,9 @@ import org.eennrc.risk.provenance.Provenance;
  * the config as it was read, one PNG of four panels per risk and calibration size, and {@code report.md}
  * embedding the figures and checking the claims of method.md §5.
  *
- * <p>Atomic enough: everything is written into {@code DIR.tmp}, which then replaces {@code DIR} by renames, so a
- * crash leaves either the old report or the new one (plus a stray {@code .tmp}/{@code .old} folder), never a
- * half-written {@code DIR}.
+ * <p>The folder is written whole or not at all by {@link ResultFolder} (into a fresh hidden folder beside it,
+ * then moved into place), which also refuses to replace anything eenn did not write: an earlier report goes
+ * only with {@code force}, a folder of the user's files never.
  */
 public final class ReportWriter {
     static final List<String> COLUMNS = List.of("risk", "n_cal", "controller", "guarantee", "epsilon", "delta", "trials",
@@ -43,21 +40,22 @@ public final class ReportWriter {
     private ReportWriter() {}
 
     /**
-     * Writes the report into {@code dir} (replacing it) and returns the list of files written.
+     * Writes the report as the folder {@code dir} (whole or not at all) and returns the list of files written.
      *
+     * @param force replace an earlier report in {@code dir} (see {@link ResultFolder#write})
      * @param provenance started when the command started; the report adds the config, the data, the plug-ins and the
      *     timings, and finishes it
      */
-    public static List<String> write(Path dir, Results res, Provenance.Builder provenance) throws IOException {
-        Path abs = dir.toAbsolutePath().normalize();
-        Path parent = abs.getParent();
-        Files.createDirectories(parent);
-        Path tmp = parent.resolve(abs.getFileName() + ".tmp");
-        deleteTree(tmp);
-        Files.createDirectories(tmp);
-        long t0 = System.nanoTime();
+    public static List<String> write(Path dir, boolean force, Results res, Provenance.Builder provenance)
+            throws IOException {
         List<String> files = new ArrayList<>();
+        org.eennrc.cli.Outputs.writeFolder(dir, force, "--out", "eenn reproduce", tmp -> writeFiles(tmp, res, provenance, files));
+        return files;
+    }
 
+    private static void writeFiles(Path tmp, Results res, Provenance.Builder provenance, List<String> files)
+            throws IOException {
+        long t0 = System.nanoTime();
         String cfgName = res.config().source == null ? "config.yaml" : "config" + extension(res.config().source);
         Files.writeString(tmp.resolve(cfgName), res.config().text == null ? "" : res.config().text);
         files.add(cfgName);
@@ -89,14 +87,6 @@ public final class ReportWriter {
         List<Claims.Claim> claims = Claims.check(res);
         Files.writeString(tmp.resolve("report.md"), markdown(res, figures, claims, prov, cfgName), StandardCharsets.UTF_8);
         files.add("report.md");
-
-        // Swap into place.
-        Path old = parent.resolve(abs.getFileName() + ".old");
-        deleteTree(old);
-        if (Files.exists(abs)) Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
-        return files;
     }
 
     private static String extension(Path p) {
@@ -287,22 +277,5 @@ public final class ReportWriter {
             }
         }
         return sb.append('\n').toString();
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        Files.walkFileTree(p, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

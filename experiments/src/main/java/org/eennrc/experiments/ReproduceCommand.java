@@ -44,8 +44,15 @@ public final class ReproduceCommand implements Callable<Integer> {
             description = "Experiment config (.yaml/.yml/.json). Default: " + DEFAULT_CONFIG + ".")
     Path config;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Report folder (replaced). Default: reports/<name>.")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Report folder, written whole (beside it, then moved into place). It must be new or empty; "
+                    + "an earlier report is replaced only with --force. Default: reports/<name>.")
     Path out;
+
+    @Option(names = "--force",
+            description = "Replace the report folder of an earlier run (only a folder that eenn wrote and that holds "
+                    + "nothing else).")
+    boolean force;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
             description = "Trained-model cache (overrides model.cache_dir; default ~/.cache/eenn-rc/models).")
@@ -68,6 +75,8 @@ public final class ReproduceCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path file = config != null ? config : defaultConfig();
         ExperimentConfig cfg = ConfigLoader.load(file);
+        Path dir = out != null ? out : Path.of("reports", cfg.name);
+        org.eennrc.cli.Outputs.checkFolder(dir, force, "--out"); // before minutes of training and trials
         Injector injector = ExperimentModule.injector(cfg, new RunOptions(cacheDir, retrain));
         Reproducer reproducer = injector.getInstance(Reproducer.class);
         long t0 = System.nanoTime();
@@ -76,9 +85,20 @@ public final class ReproduceCommand implements Callable<Integer> {
             err.flush();
         };
         log.info("experiment " + cfg.name + " from " + file);
-        Reproducer.Results res = reproducer.run(log);
-        Path dir = out != null ? out : Path.of("reports", cfg.name);
-        List<String> files = ReportWriter.write(dir, res, provenance);
+        Reproducer.Results res;
+        try {
+            res = reproducer.run(log);
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            // eenn-models reports missing data and unreadable models this way; as for train/export/infer
+            // (ModelOptions.modelCall), that is invalid input, not an internal error.
+            String msg = e.getMessage() != null ? e.getMessage() : e.toString();
+            if (e instanceof java.io.UncheckedIOException u && u.getCause() != null && u.getCause().getMessage() != null
+                    && !msg.contains(u.getCause().getMessage())) {
+                msg = msg + ": " + u.getCause().getMessage();
+            }
+            throw new org.eennrc.cli.CliException(msg, e);
+        }
+        List<String> files = ReportWriter.write(dir, force, res, provenance);
         log.info("wrote " + files.size() + " files to " + dir + " (open " + dir.resolve("report.md") + ")");
         PrintWriter o = spec.commandLine().getOut();
         o.println(dir.resolve("report.md"));

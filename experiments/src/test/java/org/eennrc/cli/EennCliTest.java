@@ -452,15 +452,19 @@ class EennCliTest {
             Path losses = npy("l.npy", synthetic(6, 200, 5));
             Path eff = npy("eff.npy", new double[] {6, 5, 4, 3, 2, 1});
             Path out = dir.resolve("results/run1");
-            Files.createDirectories(out);
-            Files.writeString(out.resolve("protocol.csv"), "stale\n");
-            Result r = run(args(losses, eff, "--out", out.toString()));
+            // An earlier run's folder is replaced whole with --force.
+            Result earlier = run(args(losses, eff, "--out", out.toString()));
+            assertThat(earlier.code()).as(earlier.err()).isZero();
+            Result r = run(concat(args(losses, eff, "--out", out.toString()), new String[] {"--force"}));
             assertThat(r.code()).as(r.err()).isZero();
 
             try (Stream<Path> files = Files.list(out)) {
                 assertThat(files.map(p -> p.getFileName().toString()))
                         .as("no temporary files left behind")
-                        .containsExactlyInAnyOrder("protocol.csv", "protocol.json", "provenance.json");
+                        .containsExactlyInAnyOrder("protocol.csv", "protocol.json", "provenance.json", ".eenn-report");
+            }
+            try (Stream<Path> files = Files.list(out.getParent())) {
+                assertThat(files.map(p -> p.getFileName().toString())).containsExactly("run1");
             }
             List<String> csvLines = Files.readAllLines(out.resolve("protocol.csv"));
             assertThat(csvLines.get(0)).isEqualTo(String.join(",", ProtocolCommand.COLUMNS));

@@ -57,17 +57,19 @@ public class ReproduceEndToEndTest {
                   seed: 3
                 """);
         Path out = dir.resolve("report");
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("stale.txt"), "from an earlier run");
+        Files.createDirectories(out); // an empty folder may be used
         StringWriter so = new StringWriter();
         StringWriter se = new StringWriter();
         int code = EennCli.run(new String[] {"reproduce", cfg.toString(), "--out", out.toString()},
                 new PrintWriter(so), new PrintWriter(se));
         assertThat(code).as(se.toString()).isZero();
         assertThat(so.toString().strip()).isEqualTo(out.resolve("report.md").toString());
-        assertThat(out.resolve("stale.txt")).doesNotExist();
-        assertThat(dir.resolve("report.tmp")).doesNotExist();
-        assertThat(dir.resolve("report.old")).doesNotExist();
+        try (var siblings = Files.list(dir)) {
+            assertThat(siblings.map(p -> p.getFileName().toString()))
+                    .as("no temporary folder left beside the report")
+                    .containsExactlyInAnyOrder("tiny.npz", "tiny.yaml", "report");
+        }
+        assertThat(Files.readAllLines(out.resolve(".eenn-report"))).contains("results.csv", "report.md", "config.yaml");
 
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
         assertThat(csv.get(0)).isEqualTo(String.join(",", ReportWriter.COLUMNS));

@@ -59,6 +59,8 @@ public final class ConfigLoader {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                // "trials: 20.5" must be an error, not 20
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .build();
     }
 
@@ -278,6 +280,16 @@ public final class ConfigLoader {
             if (c.controllers.get(i) == null || c.controllers.get(i).isBlank()) {
                 throw new ConfigException(where, "controllers[" + i + "]", "empty controller name");
             }
+            String name = c.controllers.get(i).trim();
+            if (c.controllers.subList(0, i).stream().anyMatch(n -> n != null && n.trim().equals(name))) {
+                throw new ConfigException(where, "controllers[" + i + "]", "\"" + name
+                        + "\" is listed twice (it would give the same rows twice)");
+            }
+        }
+        for (int i = 0; i < c.risks.size(); i++) {
+            if (c.risks.get(i) != null && c.risks.subList(0, i).contains(c.risks.get(i))) {
+                throw new ConfigException(where, "risks[" + i + "]", "\"" + c.risks.get(i) + "\" is listed twice");
+            }
         }
         ProtocolConfig p = c.protocol;
         require(p.epsilons, where, "protocol.epsilons");
@@ -285,8 +297,13 @@ public final class ConfigLoader {
         require(p.delta, where, "protocol.delta");
         require(p.trials, where, "protocol.trials");
         require(p.seed, where, "protocol.seed");
+        java.util.Set<Double> seenEps = new java.util.HashSet<>();
         for (double e : p.epsilons.values()) {
             if (!(e > 0 && e < 1)) throw new ConfigException(where, "protocol.epsilons", "every epsilon must be in (0, 1), got " + e);
+            if (!seenEps.add(e)) throw new ConfigException(where, "protocol.epsilons", e + " is listed twice");
+        }
+        if (p.nCal.values().size() != new java.util.HashSet<>(p.nCal.values()).size()) {
+            throw new ConfigException(where, "protocol.n_cal", "a calibration size is listed twice: " + p.nCal.values());
         }
         if (!(p.delta > 0 && p.delta < 1)) throw new ConfigException(where, "protocol.delta", "must be in (0, 1), got " + p.delta);
         if (p.trials < 1) throw new ConfigException(where, "protocol.trials", "must be at least 1, got " + p.trials);
@@ -372,6 +389,7 @@ public final class ConfigLoader {
                 throw new ConfigException(where, "model.type", "expected \"multi-exit-transformer\" for WordNet, got " + quote(c.model.type));
             }
         }
+        if (d instanceof FashionMnist || d instanceof WordNet) TrainingChecks.check(c, where);
     }
 
     private static void checkClassNames(Map<String, String> m, String where, String key) {

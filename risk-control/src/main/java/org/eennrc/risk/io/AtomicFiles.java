@@ -23,12 +23,23 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Writes {@code file} atomically; the parent folder is created if missing. */
+    /**
+     * Writes {@code file} atomically; the parent folder is created if missing. A folder that cannot be created
+     * or written gives an error naming {@code file}, not the temporary file.
+     */
     public static void write(Path file, Writer writer) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
-        if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp;
+        try {
+            if (dir != null) Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        } catch (java.nio.file.FileSystemException e) {
+            String why = e.getReason() != null ? e.getReason()
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getClass().getSimpleName();
+            throw new IOException("cannot write " + file + ": " + why
+                    + (e.getFile() != null && !e.getFile().contains(".tmp") ? " (" + e.getFile() + ")" : ""), e);
+        }
         boolean ok = false;
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {

@@ -19,16 +19,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reader and writer for the NumPy {@code .npy} format (versions 1.0, 2.0 and 3.0), C order only.
+ * Reader and writer for the NumPy {@code .npy} format (versions 1.0, 2.0 and 3.0).
  *
  * <p>Format (numpy.lib.format): the magic {@code \x93NUMPY}, a major and minor version byte, the header length
  * (uint16 little endian in 1.0, uint32 in 2.0/3.0), then an ASCII (UTF-8 in 3.0) Python dict literal
  * {@code {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }} padded with spaces and a newline, then
  * the raw data. The reader streams the data in chunks straight into the primitive array, so a 1 GB file needs
- * 1 GB of heap, not 2.
+ * 1 GB of heap, not 2. Fortran-ordered arrays (what NumPy writes for a transposed view, {@code np.save(f, a.T)})
+ * are read as {@code np.load} reads them: the result is the same array, stored in C order.
+ *
+ * <p>A header is not trusted: before allocating, the reader compares the bytes the shape and dtype claim with
+ * the bytes the source can hold (the file size, or a zip entry's size), and with the heap the JVM may still
+ * use, so a 1 KB file claiming (20000, 20000) float64 is an error naming the file, not an
+ * {@link OutOfMemoryError}.
  *
  * <p>Every error message names the file (or stream) and the problem: bad magic, an unparsable header, an
- * unsupported dtype, Fortran order, or data shorter than the shape says.
+ * unsupported dtype, a claimed size larger than the file, or data shorter than the shape says.
  */
 public final class Npy {
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -42,18 +48,32 @@ public final class Npy {
     /** Reads a {@code .npy} file. A missing file gives a {@link NoSuchFileException} naming the path. */
     public static NpyArray read(Path file) throws IOException {
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no such .npy file");
+        long size = Files.size(file);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK)) {
-            return read(in, file.toString());
+            return read(in, file.toString(), size);
         }
     }
 
     /**
-     * Reads one array from a stream positioned at the magic string; reads exactly the header and the data.
+     * Reads one array from a stream positioned at the magic string; reads exactly the header and the data. The
+     * length of the stream is unknown, so only the heap bounds the allocation; prefer
+     * {@link #read(InputStream, String, long)} when the length is known.
      *
      * @param nameForErrors how error messages refer to the source, e.g. a file name or {@code x.npz!probs.npy}
      * @throws IOException naming the source and the problem
      */
     public static NpyArray read(InputStream in, String nameForErrors) throws IOException {
+        return read(in, nameForErrors, -1);
+    }
+
+    /**
+     * Reads one array from a stream of known length (header included), refusing a header whose shape claims more
+     * data than that before anything is allocated.
+     *
+     * @param sourceBytes the number of bytes the stream holds from the magic string on, or -1 if unknown
+     * @throws IOException naming the source and the problem
+     */
+    public static NpyArray read(InputStream in, String nameForErrors, long sourceBytes) throws IOException {
         byte[] head = new byte[8];
         int got = readFully(in, head, 0, 8);
         if (got < 8 || !Arrays.equals(Arrays.copyOf(head, 6), MAGIC)) {
@@ -83,14 +103,32 @@ public final class Npy {
         if (readFully(in, hb, 0, headerLen) < headerLen) throw truncatedHeader(nameForErrors);
         String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Header h = parseHeader(header, nameForErrors);
+        long headerBytes = 8L + (major == 1 ? 2 : 4) + headerLen;
+        checkClaimedSize(h, nameForErrors, sourceBytes < 0 ? -1 : sourceBytes - headerBytes);
         return readData(in, h, nameForErrors);
+    }
+
+    /**
+     * Refuses a header that claims more data than the source holds, or more than the heap can take: the shape
+     * in a header is the only thing that sizes the allocation, so it is checked before trusting it.
+     */
+    private static void checkClaimedSize(Header h, String name, long availableDataBytes) throws IOException {
+        long claimed = (long) NpyArray.checkedSize(h.shape) * h.dtype.itemSize();
+        if (availableDataBytes >= 0 && claimed > availableDataBytes) {
+            throw new IOException(name + ": the header claims shape " + Arrays.toString(h.shape) + " of "
+                    + h.dtype.descr().substring(1) + " (" + claimed + " data bytes) but the file holds only "
+                    + Math.max(0, availableDataBytes) + " (truncated or corrupt file)");
+        }
+        HeapLimitException.require(claimed, name + ": shape " + Arrays.toString(h.shape) + " of "
+                + h.dtype.descr().substring(1));
     }
 
     private static IOException truncatedHeader(String name) {
         return new IOException(name + ": truncated .npy file (ends inside the header)");
     }
 
-    private record Header(NpyArray.DType dtype, ByteOrder order, int[] shape) {}
+    /** {@code fortran}: the data is in column-major order (only meaningful for 2 or more dimensions). */
+    private record Header(NpyArray.DType dtype, ByteOrder order, int[] shape, boolean fortran) {}
 
     private static Header parseHeader(String header, String name) throws IOException {
         String h = header.trim();
@@ -108,17 +146,14 @@ public final class Npy {
         NpyArray.DType dtype = NpyArray.DType.parse(descr);
         if (dtype == null) {
             throw new IOException(name + ": unsupported dtype '" + descr
-                    + "' (supported: float32, float64, int8, uint8, int32, int64, bool)");
+                    + "' (supported: float32, float64, int8, uint8, int16, uint16, int32, uint32, int64, uint64, bool)");
         }
         char bo = descr.charAt(0);
         ByteOrder order;
         if (bo == '<' || bo == '|' || bo == '=') order = ByteOrder.LITTLE_ENDIAN;
         else if (bo == '>') order = ByteOrder.BIG_ENDIAN;
         else throw new IOException(name + ": unknown byte order '" + bo + "' in dtype '" + descr + "'");
-        if (f.group(1).equals("True")) {
-            throw new IOException(name + ": Fortran-ordered arrays are not supported; save with"
-                    + " np.ascontiguousarray(a) (C order)");
-        }
+        boolean fortran = f.group(1).equals("True");
         List<Integer> dims = new ArrayList<>();
         for (String part : s.group(1).split(",")) {
             String t = part.trim();
@@ -138,7 +173,7 @@ public final class Npy {
         } catch (IllegalArgumentException e) {
             throw new IOException(name + ": " + e.getMessage());
         }
-        return new Header(dtype, order, shape);
+        return new Header(dtype, order, shape, fortran && shape.length > 1);
     }
 
     private static String abbreviate(String s) {
@@ -153,10 +188,12 @@ public final class Npy {
         switch (h.dtype) {
             case FLOAT32: data = new float[size]; break;
             case FLOAT64: data = new double[size]; break;
-            case INT32: data = new int[size]; break;
-            case INT64: data = new long[size]; break;
+            case INT16: case UINT16: data = new short[size]; break;
+            case INT32: case UINT32: data = new int[size]; break;
+            case INT64: case UINT64: data = new long[size]; break;
             default: data = new byte[size]; break;
         }
+        FortranIndex fortran = h.fortran ? new FortranIndex(h.shape) : null;
         byte[] buf = new byte[CHUNK];
         int done = 0; // elements
         while (done < size) {
@@ -170,12 +207,17 @@ public final class Npy {
                         + have);
             }
             ByteBuffer bb = ByteBuffer.wrap(buf, 0, bytes).order(h.order);
-            switch (h.dtype) {
-                case FLOAT32: bb.asFloatBuffer().get((float[]) data, done, n); break;
-                case FLOAT64: bb.asDoubleBuffer().get((double[]) data, done, n); break;
-                case INT32: bb.asIntBuffer().get((int[]) data, done, n); break;
-                case INT64: bb.asLongBuffer().get((long[]) data, done, n); break;
-                default: System.arraycopy(buf, 0, data, done, n); break;
+            if (fortran != null) {
+                fortran.scatter(bb, h.dtype, data, n);
+            } else {
+                switch (h.dtype) {
+                    case FLOAT32: bb.asFloatBuffer().get((float[]) data, done, n); break;
+                    case FLOAT64: bb.asDoubleBuffer().get((double[]) data, done, n); break;
+                    case INT16: case UINT16: bb.asShortBuffer().get((short[]) data, done, n); break;
+                    case INT32: case UINT32: bb.asIntBuffer().get((int[]) data, done, n); break;
+                    case INT64: case UINT64: bb.asLongBuffer().get((long[]) data, done, n); break;
+                    default: System.arraycopy(buf, 0, data, done, n); break;
+                }
             }
             done += n;
         }
@@ -188,6 +230,53 @@ public final class Npy {
             }
         }
         return NpyArray.wrap(h.dtype, h.shape, data);
+    }
+
+    /**
+     * Walks a Fortran-ordered (column-major: first axis fastest) stream of elements and puts each at its C-order
+     * position, so the array read equals {@code np.load}'s without a second copy of the data.
+     */
+    private static final class FortranIndex {
+        private final int[] shape;
+        private final int[] cStride;
+        private final int[] index;
+        private int cPos;
+
+        FortranIndex(int[] shape) {
+            this.shape = shape;
+            this.cStride = new int[shape.length];
+            int s = 1;
+            for (int a = shape.length - 1; a >= 0; a--) {
+                cStride[a] = s;
+                s *= shape[a];
+            }
+            this.index = new int[shape.length];
+        }
+
+        /** Puts the next {@code n} elements of {@code bb} at their C positions and advances. */
+        void scatter(ByteBuffer bb, NpyArray.DType dtype, Object data, int n) {
+            for (int e = 0; e < n; e++) {
+                switch (dtype) {
+                    case FLOAT32: ((float[]) data)[cPos] = bb.getFloat(); break;
+                    case FLOAT64: ((double[]) data)[cPos] = bb.getDouble(); break;
+                    case INT16: case UINT16: ((short[]) data)[cPos] = bb.getShort(); break;
+                    case INT32: case UINT32: ((int[]) data)[cPos] = bb.getInt(); break;
+                    case INT64: case UINT64: ((long[]) data)[cPos] = bb.getLong(); break;
+                    default: ((byte[]) data)[cPos] = bb.get(); break;
+                }
+                advance();
+            }
+        }
+
+        private void advance() {
+            for (int a = 0; a < shape.length; a++) {
+                index[a]++;
+                cPos += cStride[a];
+                if (index[a] < shape[a]) return;
+                cPos -= index[a] * cStride[a];
+                index[a] = 0;
+            }
+        }
     }
 
     /** Reads until {@code len} bytes or end of stream; returns the number read. */
@@ -260,6 +349,7 @@ public final class Npy {
             if (data instanceof float[] f) bb.asFloatBuffer().put(f, done, n);
             else if (data instanceof double[] d) bb.asDoubleBuffer().put(d, done, n);
             else if (data instanceof int[] i) bb.asIntBuffer().put(i, done, n);
+            else if (data instanceof short[] sh) bb.asShortBuffer().put(sh, done, n);
             else bb.asLongBuffer().put((long[]) data, done, n);
             out.write(buf, 0, n * item);
             done += n;

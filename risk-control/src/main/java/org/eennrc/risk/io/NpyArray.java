@@ -12,9 +12,11 @@ import java.util.Objects;
  * not widened to 2 GB of doubles; converting accessors ({@link #toDoubleArray()}, ...) copy.
  *
  * <p>Supported dtypes (the {@link #dtype()} string is normalised to little endian, e.g. {@code <f8};
- * single-byte types use {@code |}): {@code f4 f8 i1 u1 i4 i8 b1}. Storage: f4 → {@code float[]},
- * f8 → {@code double[]}, i4 → {@code int[]}, i8 → {@code long[]}, i1/u1/b1 → {@code byte[]} (u1 read as
- * unsigned, b1 as 0/1).
+ * single-byte types use {@code |}): {@code f4 f8 i1 u1 i2 u2 i4 u4 i8 u8 b1}. Storage: f4 → {@code float[]},
+ * f8 → {@code double[]}, i2/u2 → {@code short[]}, i4/u4 → {@code int[]}, i8/u8 → {@code long[]},
+ * i1/u1/b1 → {@code byte[]}. Unsigned types keep their bits and are read back as unsigned values, so labels
+ * saved as {@code uint16} or {@code uint32} work like any other integers; a {@code uint64} value above
+ * {@code Long.MAX_VALUE} cannot be represented and {@link #getLong} refuses it.
  *
  * <p>Immutable: factories copy their input; accessors copy, except the documented {@code shared*} views.
  */
@@ -22,8 +24,8 @@ public final class NpyArray {
 
     /** Element types understood by the reader and the writer. */
     public enum DType {
-        FLOAT32("<f4", 4), FLOAT64("<f8", 8), INT8("|i1", 1), UINT8("|u1", 1), INT32("<i4", 4), INT64("<i8", 8),
-        BOOL("|b1", 1);
+        FLOAT32("<f4", 4), FLOAT64("<f8", 8), INT8("|i1", 1), UINT8("|u1", 1), INT16("<i2", 2), UINT16("<u2", 2),
+        INT32("<i4", 4), UINT32("<u4", 4), INT64("<i8", 8), UINT64("<u8", 8), BOOL("|b1", 1);
 
         private final String descr;
         private final int itemSize;
@@ -43,7 +45,7 @@ public final class NpyArray {
         }
 
         public boolean isInteger() {
-            return this == INT8 || this == UINT8 || this == INT32 || this == INT64 || this == BOOL;
+            return this != FLOAT32 && this != FLOAT64;
         }
 
         /** Parses a NumPy descr such as {@code <f8}, {@code >i4}, {@code |b1}, {@code <u1}; null if unsupported. */
@@ -55,8 +57,12 @@ public final class NpyArray {
                 case "f8": return FLOAT64;
                 case "i1": return INT8;
                 case "u1": return UINT8;
+                case "i2": return INT16;
+                case "u2": return UINT16;
                 case "i4": return INT32;
+                case "u4": return UINT32;
                 case "i8": return INT64;
+                case "u8": return UINT64;
                 case "b1": return BOOL;
                 default: return null;
             }
@@ -66,7 +72,7 @@ public final class NpyArray {
     private final DType dtype;
     private final int[] shape;
     private final int size;
-    /** One of float[], double[], byte[], int[], long[]. */
+    /** One of float[], double[], byte[], short[], int[], long[]. */
     private final Object data;
 
     private NpyArray(DType dtype, int[] shape, Object data) {
@@ -185,18 +191,34 @@ public final class NpyArray {
         switch (dtype) {
             case FLOAT32: return ((float[]) data)[i];
             case FLOAT64: return ((double[]) data)[i];
-            case INT32: return ((int[]) data)[i];
-            case INT64: return ((long[]) data)[i];
-            case UINT8: return ((byte[]) data)[i] & 0xFF;
-            default: return ((byte[]) data)[i];
+            case UINT64: {
+                long v = ((long[]) data)[i];
+                return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1); // unsigned
+            }
+            default: return getLong(i);
         }
     }
 
-    /** Element {@code i} of an integer or bool array as a long. */
+    /**
+     * Element {@code i} of an integer or bool array as a long (unsigned types as their unsigned value).
+     *
+     * @throws ArithmeticException for a uint64 value above {@code Long.MAX_VALUE}
+     */
     public long getLong(int i) {
         switch (dtype) {
+            case INT16: return ((short[]) data)[i];
+            case UINT16: return ((short[]) data)[i] & 0xFFFF;
             case INT32: return ((int[]) data)[i];
+            case UINT32: return ((int[]) data)[i] & 0xFFFFFFFFL;
             case INT64: return ((long[]) data)[i];
+            case UINT64: {
+                long v = ((long[]) data)[i];
+                if (v < 0) {
+                    throw new ArithmeticException("uint64 value " + Long.toUnsignedString(v) + " at element " + i
+                            + " does not fit in a signed 64-bit integer");
+                }
+                return v;
+            }
             case UINT8: return ((byte[]) data)[i] & 0xFF;
             case INT8: case BOOL: return ((byte[]) data)[i];
             default: throw new IllegalStateException("array of dtype " + dtype() + " is not an integer array");

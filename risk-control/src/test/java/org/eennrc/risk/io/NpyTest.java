@@ -79,11 +79,89 @@ class NpyTest {
     }
 
     @Test
-    void badMagicAndFortranOrderAreRejected() {
+    void badMagicIsRejected() {
         assertThatThrownBy(() -> Npy.read(fixture("bad_magic.npy"))).isInstanceOf(IOException.class)
                 .hasMessageContaining("bad_magic.npy").hasMessageContaining("bad magic");
-        assertThatThrownBy(() -> Npy.read(fixture("fortran.npy"))).isInstanceOf(IOException.class)
-                .hasMessageContaining("Fortran");
+    }
+
+    @Test
+    void fortranOrderIsReadAsNumpyLoadsIt() throws IOException {
+        // np.save('fortran.npy', np.asfortranarray(np.arange(6.).reshape(2, 3)))
+        NpyArray a = Npy.read(fixture("fortran.npy"));
+        assertThat(a.shape()).containsExactly(2, 3);
+        assertThat(a.toDoubleArray()).containsExactly(0, 1, 2, 3, 4, 5);
+        // np.asfortranarray(np.arange(24, dtype=float32).reshape(2, 3, 4)): C order after reading
+        NpyArray b = Npy.read(fixture("fortran_3d_f4.npy"));
+        assertThat(b.shape()).containsExactly(2, 3, 4);
+        float[] expect = new float[24];
+        for (int i = 0; i < 24; i++) expect[i] = i;
+        assertThat(b.sharedFloats()).containsExactly(expect);
+    }
+
+    @Test
+    void handBuiltFortranHeaderEqualsTheTransposeOfTheSameBytesInCOrder() throws IOException {
+        // Data of t (4 x 3) in C order is the data of t.T (3 x 4) in Fortran order.
+        double[] t = new double[12];
+        for (int i = 0; i < 12; i++) t[i] = i * 1.5 - 4;
+        byte[] c = toBytes(NpyArray.ofDoubles(t, 4, 3));
+        String s = new String(c, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replace("'fortran_order': False, 'shape': (4, 3)", "'fortran_order': True , 'shape': (3, 4)");
+        NpyArray f = Npy.read(new ByteArrayInputStream(s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)), "f");
+        NpyArray cOrder = Npy.read(new ByteArrayInputStream(c), "c");
+        assertThat(f.shape()).containsExactly(3, 4);
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 4; j++) assertThat(f.getDouble(i * 4 + j)).isEqualTo(cOrder.getDouble(j * 3 + i));
+        }
+    }
+
+    @Test
+    void headerClaimingMoreThanTheFileHoldsIsRefusedBeforeAllocating() throws IOException {
+        // 928 bytes claiming (20000, 20000) float64: 3.2 GB. Must be a clean IOException, not an OutOfMemoryError.
+        StringBuilder h = new StringBuilder("{'descr': '<f8', 'fortran_order': False, 'shape': (20000, 20000), }");
+        while (10 + h.length() + 1 < 128) h.append(' ');
+        h.append('\n');
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(Npy.MAGIC);
+        b.write(new byte[] {1, 0, (byte) h.length(), 0});
+        b.write(h.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        b.write(new byte[928 - b.size()]);
+        Path f = tmp.resolve("bomb.npy");
+        Files.write(f, b.toByteArray());
+        assertThat(Files.size(f)).isEqualTo(928);
+        assertThatThrownBy(() -> Npy.read(f)).isInstanceOf(IOException.class)
+                .isNotInstanceOf(HeapLimitException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("(20000, 20000)".replace("(", "[").replace(")", "]"))
+                .hasMessageContaining("3200000000 data bytes").hasMessageContaining("only 800");
+    }
+
+    @Test
+    void streamOfUnknownLengthClaimingMoreThanTheHeapIsAHeapLimitError() throws IOException {
+        NpyArray small = NpyArray.ofDoubles(new double[] {1, 2}, 2);
+        String s = new String(toBytes(small), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replace("'shape': (2,)", "'shape': (2000000000,)");
+        assertThatThrownBy(() -> Npy.read(new ByteArrayInputStream(s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)), "big"))
+                .isInstanceOf(HeapLimitException.class).hasMessageContaining("big").hasMessageContaining("-Xmx");
+    }
+
+    @Test
+    void readsEveryIntegerWidthIncludingUnsigned() throws IOException {
+        assertThat(Npy.read(fixture("i2.npy")).toLongArray()).containsExactly(-32768, 0, 32767);
+        assertThat(Npy.read(fixture("u2.npy")).toLongArray()).containsExactly(0, 65535, 7);
+        assertThat(Npy.read(fixture("u2_be.npy")).toLongArray()).containsExactly(1, 65534);
+        assertThat(Npy.read(fixture("u4.npy")).toLongArray()).containsExactly(0, 4294967295L, 9);
+        assertThat(Npy.read(fixture("u8.npy")).toLongArray()).containsExactly(0, Long.MAX_VALUE, 3);
+        assertThat(Npy.read(fixture("u4.npy")).getDouble(1)).isEqualTo(4294967295.0);
+        assertThat(Npy.read(fixture("u8_huge.npy")).getDouble(1)).isEqualTo(18446744073709551615.0);
+        assertThatThrownBy(() -> Npy.read(fixture("u8_huge.npy")).toLongArray())
+                .isInstanceOf(ArithmeticException.class).hasMessageContaining("18446744073709551615");
+        assertThat(Npy.read(fixture("u2.npy")).isInteger()).isTrue();
+        for (String name : new String[] {"i2.npy", "u2.npy", "u4.npy", "u8_huge.npy"}) {
+            NpyArray a = Npy.read(fixture(name));
+            Path o = tmp.resolve(name);
+            Npy.write(o, a);
+            assertThat(Npy.read(o)).as(name).isEqualTo(a);
+            assertThat(Npy.read(o).dtype()).isEqualTo(a.dtype());
+        }
     }
 
     @Test

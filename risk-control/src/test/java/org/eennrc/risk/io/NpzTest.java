@@ -72,4 +72,56 @@ class NpzTest {
         assertThatThrownBy(() -> Npz.read(f)).isInstanceOf(IOException.class).hasMessageContaining("c.npz!x.npy")
                 .hasMessageContaining("bad magic");
     }
+
+    @Test
+    void openReadsOnlyTheArraysAskedForSoOtherKeysMayHoldAnything() throws IOException {
+        // np.savez(probs=float32 (3,2,2), names=<U3 strings, half=float16, meta=object array)
+        Path f = fixture("extra_keys.npz");
+        try (Npz.Archive a = Npz.open(f)) {
+            assertThat(a.keys()).containsExactly("probs", "names", "half", "meta");
+            assertThat(a.read("probs").shape()).containsExactly(3, 2, 2);
+            assertThatThrownBy(() -> a.read("names")).isInstanceOf(IOException.class)
+                    .hasMessageContaining("extra_keys.npz!names.npy").hasMessageContaining("unsupported dtype");
+            assertThatThrownBy(() -> a.read("nope")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("nope");
+        }
+        assertThatThrownBy(() -> Npz.read(f)).isInstanceOf(IOException.class).hasMessageContaining("names.npy");
+    }
+
+    @Test
+    void entryHeaderClaimingMoreThanTheEntryHoldsIsRefused() throws IOException {
+        Path f = tmp.resolve("claim.npz");
+        Npz.write(f, Map.of("x", NpyArray.ofDoubles(new double[200], 200)), false);
+        byte[] b = Files.readAllBytes(f);
+        String s = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).replace("(200,)", "(900,)");
+        Files.write(f, s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        try (Npz.Archive a = Npz.open(f)) {
+            assertThatThrownBy(() -> a.read("x")).isInstanceOf(IOException.class)
+                    .hasMessageContaining("claim.npz!x.npy").hasMessageContaining("[900]")
+                    .hasMessageContaining("7200 data bytes");
+        }
+    }
+
+    @Test
+    void entryClaimingMoreThanDeflateCanProduceIsAZipBomb() throws IOException {
+        Path f = tmp.resolve("bomb.npz");
+        Npz.write(f, Map.of("x", NpyArray.ofFloats(new float[1 << 20], 1 << 20)), true);
+        byte[] b = Files.readAllBytes(f);
+        // Patch the central directory's uncompressed size (offset 24 of the 0x02014b50 record) to 1.6 GB.
+        int cen = -1;
+        for (int i = b.length - 46; i >= 0; i--) {
+            if (b[i] == 0x50 && b[i + 1] == 0x4b && b[i + 2] == 0x01 && b[i + 3] == 0x02) {
+                cen = i;
+                break;
+            }
+        }
+        assertThat(cen).isPositive();
+        java.nio.ByteBuffer.wrap(b, cen + 24, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(1_600_000_000);
+        Files.write(f, b);
+        try (Npz.Archive a = Npz.open(f)) {
+            assertThatThrownBy(() -> a.read("x")).isInstanceOf(IOException.class)
+                    .hasMessageContaining("bomb.npz!x.npy").hasMessageContaining("1600000000 bytes")
+                    .hasMessageContaining("zip bomb");
+        }
+    }
 }
