@@ -1,0 +1,7 @@
+/**
+ * Not part of the library: JMH benchmarks where a time is the result ({@code CalmProtocolBench},
+ * {@code LossMatrixBench}) and the end-to-end bench commands ({@code TrainBench}, {@code InferBench},
+ * {@code StageShares}, {@code TransformerBench}); how to run them and the measured figures are in
+ * {@code docs/benchmarks.md}.
+ */
+package org.eennrc.bench;
