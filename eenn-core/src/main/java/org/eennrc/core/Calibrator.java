@@ -18,7 +18,7 @@ import org.eennrc.risk.RiskController;
  *         .build();
  * Split split = Split.random(outputs, 1000, 42);
  * ExitPolicy policy = calibrator.fit(split.calibration());
- * ExitPolicy.Decision d = policy.apply(split.test());
+ * ExitResult d = policy.apply(split.test());
  * }</pre>
  *
  * <p>Names (risk, controller, confidence measure) are resolved through a {@link Registry}, by default

@@ -93,8 +93,10 @@ public interface TrainingListener {
                 String pct = p.samplesPerEpoch() > 0
                         ? String.format(Locale.ROOT, "%5.1f%%", 100.0 * p.samplesDone() / p.samplesPerEpoch())
                         : p.samplesDone() + " " + unit;
-                out.printf(Locale.ROOT, "epoch %d/%d  %s  iter %d  loss %.4f  lr %.2e  %.0f %s/s  ETA %s%n",
-                        p.epoch(), p.epochs(), pct, p.iteration(), p.loss(), p.learningRate(), p.samplesPerSecond(),
+                String lr = Double.isNaN(p.learningRate()) ? ""
+                        : String.format(Locale.ROOT, "  lr %.2e", p.learningRate());
+                out.printf(Locale.ROOT, "epoch %d/%d  %s  iter %d  loss %.4f%s  %.0f %s/s  ETA %s%n",
+                        p.epoch(), p.epochs(), pct, p.iteration(), p.loss(), lr, p.samplesPerSecond(),
                         unit, formatSeconds(p.etaSeconds()));
                 out.flush();
             }
