@@ -70,7 +70,6 @@ public final class SettingsJson {
         return b.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 // "trials: 20.5" must be an error, not 20
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
