@@ -188,6 +188,14 @@ class ConfigLoaderTest {
                 """, "t.yaml", false);
         assertThat(w.model.transformer).isEqualTo(new TransformerConfig(TransformerConfig.DEFAULT_VOCAB,
                 TransformerConfig.DEFAULT_MAX_LENGTH, 64, 4, 128, 3, 26, 42, TransformerConfig.Pooling.CLS));
+        // a model experiment without a training section trains with the defaults (the transformer's source used to
+        // fail on a missing section)
+        Path wf = dir.resolve("w.yaml");
+        Files.writeString(wf, MODEL.formatted("").replace("data: {type: fashion-mnist, dir: fm}", "data: {type: wordnet}")
+                .replace("type: multi-exit-resnet", "type: multi-exit-transformer"));
+        ExperimentConfig wl = ConfigLoader.load(wf);
+        assertThat(wl.training).isEqualTo(TrainConfig.defaults());
+        assertThat(wl.model.transformer).isEqualTo(TransformerConfig.defaults());
     }
 
     @Test
