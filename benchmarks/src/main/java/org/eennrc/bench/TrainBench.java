@@ -51,7 +51,6 @@ public final class TrainBench {
                 .weightDecay(a.getDouble("weight-decay", d.weightDecay()))
                 .augmentFlip(a.flag("flip"))
                 .maxTrainImages(a.getInt("max-train", 0))
-                .stopAfterEpochs(a.getInt("stop-after", 0))
                 .seed(a.getInt("seed", 42))
                 .build();
         Path dataDir = a.has("data-dir") ? Path.of(a.get("data-dir", "")) : null;
@@ -62,7 +61,7 @@ public final class TrainBench {
                 untrained.fullModelCost() / 1e6);
         FashionMnist data = FashionMnist.load(dataDir, cfg.validationSize(), cfg.splitSeed());
         Trainer.TrainResult r = Trainer.train(model, cfg, data.train(), data.validation(), out, a.flag("resume"),
-                TrainingListener.printing(System.out, "img"));
+                a.getInt("stop-after", 0), TrainingListener.printing(System.out, "img"));
         long e0 = System.nanoTime();
         double[] testAcc = MultiExitResNet.earlyExitModel(model, r.graph()).outputs(data.test().iterator(500))
                 .accuracyPerExit();

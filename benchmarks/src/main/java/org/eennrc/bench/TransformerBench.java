@@ -100,9 +100,7 @@ public final class TransformerBench {
                 .exitTraining(a.getEnum("exit-training", TrainConfig.ExitTraining.class, TrainConfig.ExitTraining.JOINT))
                 .seed(a.getInt("seed", 42))
                 .maxTrainImages(a.getInt("max-train", 0))
-                .stopAfterEpochs(a.getInt("stop-after", 0))
                 .evalBatchSize(256)
-                .progressSeconds(30)
                 .build();
         int trials = a.getInt("trials", 50);
         boolean resume = a.flag("resume");
@@ -165,7 +163,8 @@ public final class TransformerBench {
             trained = TextTrainer.load(out);
         } else {
             long tr0 = System.nanoTime();
-            TextTrainer.Result r = TextTrainer.train(model, cfg, tok, d.train(), d.validation(), out, resume, null);
+            TextTrainer.Result r = TextTrainer.train(model, cfg, tok, d.train(), d.validation(), out, resume,
+                    a.getInt("stop-after", 0), null);
             trainWall = (System.nanoTime() - tr0) / 1e9;
             textsPerSecond = r.trainTextsPerSecond();
             if (!r.finished()) {

@@ -27,11 +27,7 @@ public final class Exporter {
 
     /** The Fashion-MNIST split a saved ResNet was trained with (its validation size and split seed). */
     public static ImageSet fashionMnistSplit(ModelIO.TrainedModel m, Path dataDir, Split split) {
-        int valSize = Integer.parseInt(m.properties().getProperty("train.validationSize",
-                Integer.toString(FashionMnist.DEFAULT_VALIDATION_SIZE)));
-        long splitSeed = Long.parseLong(m.properties().getProperty("train.splitSeed",
-                Long.toString(FashionMnist.DEFAULT_SPLIT_SEED)));
-        FashionMnist d = FashionMnist.load(dataDir, valSize, splitSeed);
+        FashionMnist d = FashionMnist.load(dataDir, m.training().validationSize(), m.training().splitSeed());
         return switch (split) {
             case TEST -> d.test();
             case VALIDATION -> d.validation();

@@ -1,62 +1,66 @@
 package org.eennrc.models;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.Arrays;
-import java.util.Properties;
+import org.eennrc.models.internal.Checks;
 
 /**
  * Immutable description of a multi-exit residual network for small single-channel images.
  *
- * <p>Layout: a stem (3x3 convolution to {@code stemWidth} channels, batch norm, ReLU), then {@code stages}
- * stages; stage s has {@code blocks[s]} basic residual blocks of width {@code widths[s]}, the first one with
+ * <p>Layout: a stem (3x3 convolution to {@code stemWidth} channels, batch norm, ReLU), then one stage per entry of
+ * {@code widths}; stage s has {@code blocks[s]} basic residual blocks of width {@code widths[s]}, the first one with
  * stride {@code strides[s]}. After each stage an exit head: global average pooling, an optional hidden dense layer
  * ({@code headHidden} units, ReLU; 0 for none) and a softmax output over {@code numClasses}. Stage s + its head is
  * exit s+1, so the default has 4 exits. See docs/models.md.
+ *
+ * <p>In JSON and YAML (the {@code model} section of an experiment config, {@code model.json}) the keys are the
+ * snake_case names of the components ({@code stem_width}, {@code head_hidden}, ...); a key left out takes its value
+ * from {@link #defaults()} ({@link SettingsJson}). Every value is checked here, and a bad one is a
+ * {@link SettingException} naming its key ({@code model.widths[1] must be at least 1, got 0}).
+ *
+ * @param height     input height in pixels
+ * @param width      input width in pixels
+ * @param channels   input channels
+ * @param numClasses classes of every exit's softmax
+ * @param stemWidth  channels of the stem convolution
+ * @param stemStride stride of the stem convolution (1: the stem keeps the input resolution)
+ * @param widths     channels of each stage (one exit per stage)
+ * @param blocks     residual blocks of each stage
+ * @param strides    stride of the first block of each stage
+ * @param headHidden units of the exit heads' hidden dense layer, 0 for none
+ * @param seed       weight initialisation seed
  */
-public final class MultiExitResNetConfig {
-    private final int height;
-    private final int width;
-    private final int channels;
-    private final int numClasses;
-    private final int stemWidth;
-    private final int stemStride;
-    private final int[] widths;
-    private final int[] blocks;
-    private final int[] strides;
-    private final int headHidden;
-    private final long seed;
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record MultiExitResNetConfig(int height, int width, int channels, int numClasses, int stemWidth,
+                                    int stemStride, int[] widths, int[] blocks, int[] strides, int headHidden,
+                                    long seed) {
 
-    private MultiExitResNetConfig(Builder b) {
-        this.height = b.height;
-        this.width = b.width;
-        this.channels = b.channels;
-        this.numClasses = b.numClasses;
-        this.stemWidth = b.stemWidth;
-        this.stemStride = b.stemStride;
-        this.widths = b.widths.clone();
-        this.blocks = b.blocks.clone();
-        this.strides = b.strides.clone();
-        this.headHidden = b.headHidden;
-        this.seed = b.seed;
-        int s = widths.length;
-        if (s < 1 || blocks.length != s || strides.length != s) {
-            throw new IllegalArgumentException("widths, blocks and strides need one entry per stage: "
-                    + Arrays.toString(widths) + " " + Arrays.toString(blocks) + " " + Arrays.toString(strides));
+    public MultiExitResNetConfig {
+        Checks.atLeast("model.height", height, 1);
+        Checks.atLeast("model.width", width, 1);
+        Checks.atLeast("model.channels", channels, 1);
+        Checks.atLeast("model.num_classes", numClasses, 2);
+        Checks.atLeast("model.stem_width", stemWidth, 1);
+        Checks.atLeast("model.stem_stride", stemStride, 1);
+        widths = Checks.perStage("model.widths", widths, 1);
+        blocks = Checks.perStage("model.blocks", blocks, 1);
+        strides = Checks.perStage("model.strides", strides, 1);
+        if (widths.length < 1) {
+            throw new SettingException("model.widths", "must name at least one stage");
         }
-        for (int i = 0; i < s; i++) {
-            if (widths[i] < 1 || blocks[i] < 1 || strides[i] < 1) {
-                throw new IllegalArgumentException("stage " + (i + 1) + ": width, blocks and stride must be >= 1");
-            }
+        if (blocks.length != widths.length || strides.length != widths.length) {
+            throw new SettingException("model.widths", "model.blocks and model.strides need one entry per stage, got "
+                    + Arrays.toString(widths) + ", " + Arrays.toString(blocks) + " and " + Arrays.toString(strides));
         }
-        if (height < 1 || width < 1 || channels < 1 || numClasses < 2 || stemWidth < 1 || stemStride < 1 || headHidden < 0) {
-            throw new IllegalArgumentException("bad input/head sizes");
-        }
+        Checks.atLeast("model.head_hidden", headHidden, 0);
     }
 
     /**
      * The default: a stride-2 stem of 32 channels (28x28 -> 14x14), then 4 stages of one block each, widths
-     * 64/64/128/128, strides 1/2/2/1 (maps 14, 7, 4, 4), 28x28x1 input, 10 classes: 4 exits, 23.6 M multiply-adds.
-     * On the 2-core machine it trains to about 92 % test accuracy at the last exit in 4 epochs and under 15 minutes
-     * (docs/models.md).
+     * 64/64/128/128, strides 1/2/2/1 (maps 14, 7, 4, 4), 28x28x1 input, 10 classes, no hidden head layer, seed 42:
+     * 4 exits, 23.6 M multiply-adds. On the 2-core machine it trains to about 92 % test accuracy at the last exit in
+     * 4 epochs and under 15 minutes (docs/models.md).
      *
      * <p>Why stage 1 is 64 wide: real early exit only delivers the speedup that FLOPs promise when each stage's share
      * of the wall time is close to its share of the multiply-adds, and most images leave at exit 1. With a 32-wide
@@ -67,7 +71,8 @@ public final class MultiExitResNetConfig {
      * in absolute terms (both with and without early exit); pass its widths explicitly to get it.
      */
     public static MultiExitResNetConfig defaults() {
-        return builder().build();
+        return new MultiExitResNetConfig(28, 28, 1, 10, 32, 2, new int[] {64, 64, 128, 128}, new int[] {1, 1, 1, 1},
+                new int[] {1, 2, 2, 1}, 0, 42);
     }
 
     /** A tiny network for tests: stride-1 stem of 4 channels, 3 stages, widths 4/8/8, one block each. */
@@ -75,24 +80,14 @@ public final class MultiExitResNetConfig {
         return builder().stemWidth(4).stemStride(1).widths(4, 8, 8).blocks(1, 1, 1).strides(1, 2, 2).build();
     }
 
+    /** A builder starting from {@link #defaults()}. */
     public static Builder builder() {
-        return new Builder();
+        return defaults().toBuilder();
     }
 
+    /** A builder starting from this configuration. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.height = height;
-        b.width = width;
-        b.channels = channels;
-        b.numClasses = numClasses;
-        b.stemWidth = stemWidth;
-        b.stemStride = stemStride;
-        b.widths = widths.clone();
-        b.blocks = blocks.clone();
-        b.strides = strides.clone();
-        b.headHidden = headHidden;
-        b.seed = seed;
-        return b;
+        return new Builder(this);
     }
 
     public int numStages() {
@@ -104,49 +99,19 @@ public final class MultiExitResNetConfig {
         return widths.length;
     }
 
-    public int height() {
-        return height;
-    }
-
-    public int width() {
-        return width;
-    }
-
-    public int channels() {
-        return channels;
-    }
-
-    public int numClasses() {
-        return numClasses;
-    }
-
-    public int stemWidth() {
-        return stemWidth;
-    }
-
-    /** Stride of the stem convolution (1: the stem keeps the input resolution). */
-    public int stemStride() {
-        return stemStride;
-    }
-
+    @Override
     public int[] widths() {
         return widths.clone();
     }
 
+    @Override
     public int[] blocks() {
         return blocks.clone();
     }
 
+    @Override
     public int[] strides() {
         return strides.clone();
-    }
-
-    public int headHidden() {
-        return headHidden;
-    }
-
-    public long seed() {
-        return seed;
     }
 
     /** Spatial size after a "Same"-mode convolution with this stride. */
@@ -165,67 +130,18 @@ public final class MultiExitResNetConfig {
         return new int[] {widths[s], h, w};
     }
 
-    /** For saving alongside a model (keys prefixed "model."). */
-    public Properties toProperties() {
-        Properties p = new Properties();
-        p.setProperty("model.height", Integer.toString(height));
-        p.setProperty("model.width", Integer.toString(width));
-        p.setProperty("model.channels", Integer.toString(channels));
-        p.setProperty("model.numClasses", Integer.toString(numClasses));
-        p.setProperty("model.stemWidth", Integer.toString(stemWidth));
-        p.setProperty("model.stemStride", Integer.toString(stemStride));
-        p.setProperty("model.widths", join(widths));
-        p.setProperty("model.blocks", join(blocks));
-        p.setProperty("model.strides", join(strides));
-        p.setProperty("model.headHidden", Integer.toString(headHidden));
-        p.setProperty("model.seed", Long.toString(seed));
-        return p;
-    }
-
-    public static MultiExitResNetConfig fromProperties(Properties p) {
-        Builder b = builder();
-        b.height = Integer.parseInt(req(p, "model.height"));
-        b.width = Integer.parseInt(req(p, "model.width"));
-        b.channels = Integer.parseInt(req(p, "model.channels"));
-        b.numClasses = Integer.parseInt(req(p, "model.numClasses"));
-        b.stemWidth = Integer.parseInt(req(p, "model.stemWidth"));
-        b.stemStride = Integer.parseInt(p.getProperty("model.stemStride", "1"));
-        b.widths = split(req(p, "model.widths"));
-        b.blocks = split(req(p, "model.blocks"));
-        b.strides = split(req(p, "model.strides"));
-        b.headHidden = Integer.parseInt(req(p, "model.headHidden"));
-        b.seed = Long.parseLong(req(p, "model.seed"));
-        return b.build();
-    }
-
-    private static String req(Properties p, String k) {
-        String v = p.getProperty(k);
-        if (v == null) {
-            throw new IllegalArgumentException("missing model property " + k);
-        }
-        return v;
-    }
-
-    static String join(int[] a) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < a.length; i++) {
-            sb.append(i == 0 ? "" : ",").append(a[i]);
-        }
-        return sb.toString();
-    }
-
-    static int[] split(String s) {
-        return Arrays.stream(s.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-    }
-
     @Override
     public boolean equals(Object o) {
-        return o instanceof MultiExitResNetConfig c && c.toProperties().equals(toProperties());
+        return o instanceof MultiExitResNetConfig c && height == c.height && width == c.width
+                && channels == c.channels && numClasses == c.numClasses && stemWidth == c.stemWidth
+                && stemStride == c.stemStride && Arrays.equals(widths, c.widths) && Arrays.equals(blocks, c.blocks)
+                && Arrays.equals(strides, c.strides) && headHidden == c.headHidden && seed == c.seed;
     }
 
     @Override
     public int hashCode() {
-        return toProperties().hashCode();
+        return java.util.Objects.hash(height, width, channels, numClasses, stemWidth, stemStride,
+                Arrays.hashCode(widths), Arrays.hashCode(blocks), Arrays.hashCode(strides), headHidden, seed);
     }
 
     @Override
@@ -235,21 +151,32 @@ public final class MultiExitResNetConfig {
                 + ", strides=" + Arrays.toString(strides) + ", headHidden=" + headHidden + ", seed=" + seed + "]";
     }
 
-    /** Mutable builder; {@link #build()} validates. */
+    /** Changes some values of a configuration; {@link #build()} checks the result. */
     public static final class Builder {
-        private int height = 28;
-        private int width = 28;
-        private int channels = 1;
-        private int numClasses = 10;
-        private int stemWidth = 32;
-        private int stemStride = 2;
-        private int[] widths = {64, 64, 128, 128};
-        private int[] blocks = {1, 1, 1, 1};
-        private int[] strides = {1, 2, 2, 1};
-        private int headHidden = 0;
-        private long seed = 42;
+        private int height;
+        private int width;
+        private int channels;
+        private int numClasses;
+        private int stemWidth;
+        private int stemStride;
+        private int[] widths;
+        private int[] blocks;
+        private int[] strides;
+        private int headHidden;
+        private long seed;
 
-        private Builder() {
+        private Builder(MultiExitResNetConfig c) {
+            height = c.height;
+            width = c.width;
+            channels = c.channels;
+            numClasses = c.numClasses;
+            stemWidth = c.stemWidth;
+            stemStride = c.stemStride;
+            widths = c.widths;
+            blocks = c.blocks;
+            strides = c.strides;
+            headHidden = c.headHidden;
+            seed = c.seed;
         }
 
         public Builder input(int height, int width, int channels) {
@@ -275,17 +202,17 @@ public final class MultiExitResNetConfig {
         }
 
         public Builder widths(int... w) {
-            this.widths = w.clone();
+            this.widths = w;
             return this;
         }
 
         public Builder blocks(int... b) {
-            this.blocks = b.clone();
+            this.blocks = b;
             return this;
         }
 
         public Builder strides(int... s) {
-            this.strides = s.clone();
+            this.strides = s;
             return this;
         }
 
@@ -299,8 +226,10 @@ public final class MultiExitResNetConfig {
             return this;
         }
 
+        /** The configuration (the arrays are copied); a bad value is a {@link SettingException}. */
         public MultiExitResNetConfig build() {
-            return new MultiExitResNetConfig(this);
+            return new MultiExitResNetConfig(height, width, channels, numClasses, stemWidth, stemStride, widths,
+                    blocks, strides, headHidden, seed);
         }
     }
 }

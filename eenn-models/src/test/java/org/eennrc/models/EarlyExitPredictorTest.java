@@ -31,7 +31,7 @@ class EarlyExitPredictorTest {
     @BeforeAll
     static void trainTinyAndExport() throws Exception {
         Dl4jRuntime.init();
-        TrainConfig cfg = TrainConfig.builder().epochs(2).batchSize(32).validationSize(0).progressSeconds(1e9).build();
+        TrainConfig cfg = TrainConfig.builder().epochs(2).batchSize(32).validationSize(0).build();
         trained = Trainer.train(MultiExitResNetConfig.tiny(), cfg, TestData.train(320), TestData.test(0), tmp.resolve("m"),
                 false, TrainingListener.SILENT);
         pool = TestData.test(200);

@@ -34,7 +34,7 @@ class TrainerTest {
 
     static TrainConfig tinyCfg(int epochs) {
         return TrainConfig.builder().epochs(epochs).batchSize(32).learningRate(3e-3).validationSize(0)
-                .augmentFlip(true).progressSeconds(1e9).evalBatchSize(100).build();
+                .augmentFlip(true).evalBatchSize(100).build();
     }
 
     static double loss(ComputationGraph g, ImageSet d) {
@@ -62,6 +62,9 @@ class TrainerTest {
         // the saved final model reproduces the in-memory one
         ModelIO.TrainedModel m = ModelIO.load(tmp.resolve("run"));
         assertThat(m.config()).isEqualTo(TINY);
+        assertThat(m.training()).isEqualTo(tinyCfg(3));
+        // a checkpoint loads as a model too, its configuration from the JSON beside it
+        assertThat(ModelIO.load(tmp.resolve("run/checkpoints/epoch-0003.zip")).config()).isEqualTo(TINY);
         assertThat(m.graph().params().equalsWithEps(r.graph().params(), 0.0)).isTrue();
     }
 
@@ -73,8 +76,8 @@ class TrainerTest {
         Trainer.TrainResult full = Trainer.train(TINY, tinyCfg(3), train, val, tmp.resolve("a"), false,
                 TrainingListener.SILENT);
         // interrupted after 2 epochs, then resumed
-        Trainer.TrainResult part = Trainer.train(TINY, tinyCfg(3).toBuilder().stopAfterEpochs(2).build(), train, val,
-                tmp.resolve("b"), false, TrainingListener.SILENT);
+        Trainer.TrainResult part = Trainer.train(TINY, tinyCfg(3), train, val, tmp.resolve("b"), false, 2,
+                TrainingListener.SILENT);
         assertThat(part.finished()).isFalse();
         assertThat(Files.exists(tmp.resolve("b/model.zip"))).isFalse();
 
@@ -107,14 +110,13 @@ class TrainerTest {
     }
 
     static Checkpoints checkpoints(Path dir) {
-        return new Checkpoints(dir, TINY.toProperties(), tinyCfg(3).toProperties());
+        return new Checkpoints(dir, TINY, tinyCfg(3));
     }
 
     @Test
     void aCorruptNewestCheckpointFallsBackToTheNewestIntactOneAndLastIsConfined() throws Exception {
         Path dir = tmp.resolve("c");
-        Trainer.train(TINY, tinyCfg(3).toBuilder().stopAfterEpochs(2).build(), TestData.train(64), TestData.test(0), dir,
-                false, TrainingListener.SILENT);
+        Trainer.train(TINY, tinyCfg(3), TestData.train(64), TestData.test(0), dir, false, 2, TrainingListener.SILENT);
         Path ckDir = dir.resolve(Trainer.CHECKPOINT_DIR);
         Path newest = ckDir.resolve("epoch-0002.zip");
         byte[] bytes = Files.readAllBytes(newest);
@@ -129,8 +131,9 @@ class TrainerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a checkpoint of this folder");
 
         Files.writeString(ckDir.resolve(Checkpoints.LAST), "epoch-0001\n");
-        assertThatThrownBy(() -> new Checkpoints(ckDir, TINY.toBuilder().seed(7).build().toProperties(),
-                tinyCfg(3).toProperties()).restore(freshNetwork(), m -> { }))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another model");
+        assertThatThrownBy(() -> new Checkpoints(ckDir, TINY.toBuilder().seed(7).build(),
+                tinyCfg(3)).restore(freshNetwork(), m -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another model")
+                .hasMessageContaining("seed: 42 -> 7");
     }
 }

@@ -1,7 +1,7 @@
 package org.example.byon;
 
 import java.nio.file.Path;
-import java.util.Properties;
+import java.util.Map;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -74,7 +74,7 @@ public final class ThreeExitCnn {
         EarlyExitTrainer.builder(net, train.shuffled(32, 42, false))
                 .epochs(3).seed(42)
                 .listeners(TrainingListener.validation(data.validation().iterator(500)),
-                        new Checkpoints(work.resolve("checkpoints"), new Properties(), new Properties()),
+                        new Checkpoints(work.resolve("checkpoints"), Map.of("network", "three-exit-cnn"), Map.of()),
                         TrainingListener.printing(System.out, "img"))
                 .train();
 

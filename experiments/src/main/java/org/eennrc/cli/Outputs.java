@@ -50,7 +50,7 @@ public final class Outputs {
 
     /**
      * A training output folder: new, empty, or (with {@code resume} or {@code force}) a folder the trainer wrote
-     * (it holds {@code model.properties} or {@code checkpoints/}). The trainer overwrites only its own file names,
+     * (it holds {@code model.json}, an older version's {@code model.properties}, or {@code checkpoints/}). The trainer overwrites only its own file names,
      * but those could be the user's in any other folder.
      */
     public static void checkTrainingFolder(Path dir, boolean resume, boolean force, String option) {
@@ -63,7 +63,8 @@ public final class Outputs {
                 try (var s = Files.list(dir)) {
                     empty = s.findAny().isEmpty();
                 }
-                boolean earlier = Files.isRegularFile(dir.resolve("model.properties"))
+                boolean earlier = Files.isRegularFile(dir.resolve(org.eennrc.models.ModelIO.CONFIG_FILE))
+                        || Files.isRegularFile(dir.resolve("model.properties")) // written by older versions
                         || Files.isDirectory(dir.resolve("checkpoints"));
                 if (!empty && !earlier) {
                     throw new CliException(option + " " + dir + ": is a folder that holds files eenn train did not "

@@ -3,8 +3,11 @@ package org.eennrc.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.eennrc.models.MultiExitResNetConfig;
+import org.eennrc.models.SettingException;
 import org.eennrc.models.text.TextPipeline;
 import org.eennrc.models.text.TextTrainer;
 import org.eennrc.models.text.TransformerConfig;
@@ -88,29 +91,15 @@ public final class TrainCommand implements Callable<Integer> {
             case "transformer" -> true;
             default -> throw new CliException("--model: unknown model '" + modelName + "'; known: resnet, transformer");
         };
-        checkNumbers();
+        TrainConfig cfg = trainConfig();
         Outputs.checkTrainingFolder(out, resume, force, "--out");
         MultiExitResNetConfig base = tiny ? MultiExitResNetConfig.tiny() : MultiExitResNetConfig.defaults();
         MultiExitResNetConfig model = seed == null ? base : base.toBuilder().seed(seed).build();
-        TrainConfig.Builder b = TrainConfig.defaults().toBuilder();
-        if (epochs != null) b.epochs(epochs);
-        if (batchSize != null) b.batchSize(batchSize);
-        if (learningRate != null) b.learningRate(learningRate);
-        if (optimizer != null) b.optimizer(ModelOptions.enumValue(TrainConfig.Optimizer.class, optimizer, "--optimizer"));
-        if (schedule != null) b.schedule(ModelOptions.enumValue(TrainConfig.Schedule.class, schedule, "--schedule"));
-        if (maxTrainImages != null) b.maxTrainImages(maxTrainImages);
-        if (seed != null) b.seed(seed);
-        TrainConfig cfg;
-        try {
-            cfg = b.build();
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), e); // checkNumbers() names the option of anything we know
-        }
         PrintStream progress = System.err;
         ObjectNode o = Json.object();
         java.util.List<TrainingListener.EpochSummary> history;
         if (transformer) {
-            TransformerConfig d = TransformerConfig.defaults(TransformerConfig.DEFAULT_VOCAB);
+            TransformerConfig d = TransformerConfig.defaults();
             TransformerConfig tc = seed == null ? d : d.withSeed(seed);
             TextTrainer.Result r = ModelOptions.modelCall(() ->
                     TextPipeline.train(dataDir, out, tc, cfg, resume, TextTrainer.printing(progress)));
@@ -140,17 +129,32 @@ public final class TrainCommand implements Callable<Integer> {
         return EennCli.EXIT_OK;
     }
 
+    /** The options of each training setting, by the setting's key: a value the record refuses is named by its option. */
+    private static final Map<String, String> OPTIONS = Map.of("training.epochs", "--epochs",
+            "training.batch_size", "--batch-size", "training.learning_rate", "--lr",
+            "training.max_train_images", "--max-train-images");
+    /** Counts below their minimum are usage errors (exit 2); other refused values are invalid input (exit 1). */
+    private static final Set<String> COUNTS = Set.of("--epochs", "--batch-size", "--max-train-images");
+
     /**
-     * Option values TrainConfig would accept silently (NaN learning rate, negative image count) or reject without
-     * naming the option: checked here, each naming its option. Counts below their minimum are usage errors; a
-     * learning rate that is not a finite positive number is invalid input.
+     * The options on top of {@link TrainConfig#defaults()}. The record checks every value; its refusal is reported
+     * under the option's name.
      */
-    private void checkNumbers() {
-        Inputs.atLeast(epochs, 1, "--epochs");
-        Inputs.atLeast(batchSize, 1, "--batch-size");
-        Inputs.atLeast(maxTrainImages, 0, "--max-train-images");
-        if (learningRate != null && !(Double.isFinite(learningRate) && learningRate > 0)) {
-            throw new CliException("--lr must be a finite number > 0, got " + learningRate);
+    private TrainConfig trainConfig() {
+        TrainConfig.Builder b = TrainConfig.builder();
+        if (epochs != null) b.epochs(epochs);
+        if (batchSize != null) b.batchSize(batchSize);
+        if (learningRate != null) b.learningRate(learningRate);
+        if (optimizer != null) b.optimizer(ModelOptions.enumValue(TrainConfig.Optimizer.class, optimizer, "--optimizer"));
+        if (schedule != null) b.schedule(ModelOptions.enumValue(TrainConfig.Schedule.class, schedule, "--schedule"));
+        if (maxTrainImages != null) b.maxTrainImages(maxTrainImages);
+        if (seed != null) b.seed(seed);
+        try {
+            return b.build();
+        } catch (SettingException e) {
+            String option = OPTIONS.get(e.key());
+            String message = (option != null ? option : e.key()) + " " + e.problem();
+            throw COUNTS.contains(option) ? new UsageException(message) : new CliException(message, e);
         }
     }
 }

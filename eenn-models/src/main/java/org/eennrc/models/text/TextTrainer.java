@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.SplittableRandom;
 
@@ -36,8 +35,9 @@ import org.nd4j.linalg.dataset.MultiDataSet;
  * {@link TrainConfig} ({@code maxTrainImages} counts texts here) and {@link TrainingListener}s.
  *
  * <p>Layout of {@code outDir}: {@code checkpoints/} ({@link Checkpoints}: {@code epoch-NNNN.sd} with updater state,
- * {@code epoch-NNNN.properties}, {@code LAST}); at the end {@code model.sd} (no updater state) and
- * {@code model.properties}; the tokenizer's {@code vocab.txt} next to them.
+ * {@code epoch-NNNN.json}, {@code LAST}); at the end {@code model.sd} (no updater state) and {@code model.json}
+ * ({@link ModelIO#writeDescription}: the model and training configurations, the epochs and iterations trained); the
+ * tokenizer's {@code vocab.txt} next to them.
  *
  * <p>The mean training loss of an epoch is the mean, over every k-th batch (k = max(1, iterations per epoch / 50)),
  * of the summed exit losses of that batch just before its update.
@@ -73,6 +73,17 @@ public final class TextTrainer {
     public static Result train(TransformerConfig model, TrainConfig cfg, WordPieceTokenizer tokenizer,
                                EncodedTexts train, EncodedTexts validation, Path outDir, boolean resume,
                                TrainingListener listener) {
+        return train(model, cfg, tokenizer, train, validation, outDir, resume, 0, listener);
+    }
+
+    /**
+     * Trains the model, stopping after {@code stopAfterEpochs} epochs of this call (0: run to {@code cfg.epochs()});
+     * resume continues.
+     */
+    public static Result train(TransformerConfig model, TrainConfig cfg, WordPieceTokenizer tokenizer,
+                               EncodedTexts train, EncodedTexts validation, Path outDir, boolean resume,
+                               int stopAfterEpochs, TrainingListener listener) {
+        cfg.requireExits(model.numExits());
         Dl4jRuntime.init();
         TrainingListener out = listener != null ? listener : printing(System.out);
         if (cfg.maxTrainImages() > 0 && cfg.maxTrainImages() < train.size()) {
@@ -94,32 +105,30 @@ public final class TextTrainer {
         if (validation.size() > 0) {
             listeners.add(TrainingListener.validation(validation.iterator(cfg.evalBatchSize())));
         }
-        Properties identity = model.toProperties();
-        // both shape the training graph (its placeholders, its stop-gradients), so a checkpoint must agree on them
-        identity.setProperty("identity.dropout", Double.toString(cfg.dropout()));
-        identity.setProperty("identity.exitTraining", cfg.exitTraining().name());
-        listeners.add(new Checkpoints(outDir.resolve(CHECKPOINT_DIR), identity, cfg.toProperties()));
+        // dropout and exit training shape the training graph (its placeholders, its stop-gradients), so a checkpoint
+        // must agree on them as well as on the model
+        Map<String, Object> identity = new java.util.LinkedHashMap<>();
+        identity.put("model", model);
+        identity.put("dropout", cfg.dropout());
+        identity.put("exit_training", cfg.exitTraining());
+        listeners.add(new Checkpoints(outDir.resolve(CHECKPOINT_DIR), identity, cfg));
         listeners.add(out);
         out.onStart(String.format(Locale.ROOT, "[text] %s%n[text] %s; train %d, validation %d texts", model, cfg, n,
                 validation.size()));
         EarlyExitTrainer.Result r = EarlyExitTrainer.builder(net, batches(model, cfg, train))
                 .settings(cfg, totalIters)
+                .stopAfterEpochs(stopAfterEpochs)
                 .listeners(listeners)
                 .resume(resume)
                 .train();
         if (r.finished()) {
-            Properties extra = new Properties();
-            extra.putAll(cfg.toProperties());
-            extra.putAll(model.toProperties());
-            extra.setProperty("trained.epochs", Integer.toString(r.completedEpochs()));
-            extra.setProperty("trained.iterations", Integer.toString(net.iteration()));
             try {
                 AtomicFiles.write(outDir.resolve(MODEL_FILE), o -> net.save(o, false));
-                AtomicFiles.write(outDir.resolve(ModelIO.PROPERTIES_FILE),
-                        o -> extra.store(o, "eenn-rc multi-exit transformer"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            ModelIO.writeDescription(outDir, new ModelIO.Description<>(ModelIO.TRANSFORMER, model, cfg,
+                    new ModelIO.Trained(r.completedEpochs(), net.iteration())));
         }
         return new Result(model, cfg, net.graph(), r.history(), r.completedEpochs(), r.finished(), r.wallSeconds(),
                 r.trainSamplesPerSecond(), outDir);
@@ -235,26 +244,33 @@ public final class TextTrainer {
         sd.createGradFunction();
     }
 
-    /** A trained model from a training output directory (model.sd, model.properties, vocab.txt). */
+    /** A trained model from a training output directory (model.sd, model.json, vocab.txt). */
     public record Trained(TransformerConfig config, Map<String, INDArray> parameters, WordPieceTokenizer tokenizer,
-                          Properties properties) {
+                          TrainConfig training) {
         /** The trained model as an early-exit model (block by block). */
         public StagedModel earlyExitModel() {
             return TextTransformer.earlyExitModel(config, parameters);
         }
     }
 
+    /**
+     * Loads a trained model from a training output directory.
+     *
+     * @throws IllegalArgumentException if {@code model.json} is missing (saying so for a folder of an older version),
+     *                                  is not a transformer's, or holds a bad value
+     */
     public static Trained load(Path dir) {
         Dl4jRuntime.init();
-        try {
-            Properties p = ModelIO.readProperties(dir.resolve(ModelIO.PROPERTIES_FILE));
-            SameDiff sd = SameDiff.load(dir.resolve(MODEL_FILE).toFile(), false);
-            Path vocab = dir.resolve(VOCAB_FILE);
-            return new Trained(TransformerConfig.fromProperties(p), TextTransformer.parameters(sd),
-                    Files.isRegularFile(vocab) ? WordPieceTokenizer.load(vocab) : null, p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("loading a transformer from " + dir, e);
+        ModelIO.Description<TransformerConfig> d = ModelIO.readDescription(dir, ModelIO.TRANSFORMER,
+                TransformerConfig.class);
+        Path sdFile = dir.resolve(MODEL_FILE);
+        if (!Files.isRegularFile(sdFile)) {
+            throw new IllegalArgumentException("no trained model at " + dir + " (no " + MODEL_FILE + ")");
         }
+        SameDiff sd = SameDiff.load(sdFile.toFile(), false);
+        Path vocab = dir.resolve(VOCAB_FILE);
+        return new Trained(d.model(), TextTransformer.parameters(sd),
+                Files.isRegularFile(vocab) ? WordPieceTokenizer.load(vocab) : null, d.training());
     }
 
     /** The shared progress printer ({@link TrainingListener#printing(java.io.PrintStream, String)}), in texts/s. */

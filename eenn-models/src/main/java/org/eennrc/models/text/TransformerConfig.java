@@ -1,15 +1,25 @@
 package org.eennrc.models.text;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.Locale;
-import java.util.Properties;
+import org.eennrc.models.SettingException;
+import org.eennrc.models.internal.Checks;
 
 /**
  * Shape of the multi-exit transformer encoder: vocabulary size, fixed sequence length (with {@code [CLS]}),
  * model width, attention heads, feed-forward width, number of blocks (= exits), classes, initialisation seed, and
  * how an exit head pools the sequence ({@link Pooling}).
+ *
+ * <p>In JSON and YAML the keys are {@code vocab_size}, {@code max_length}, {@code d_model}, {@code heads},
+ * {@code ff_dim}, {@code layers} (the blocks), {@code num_classes}, {@code seed} and {@code pooling}
+ * ({@code mean} or {@code cls}); a key left out takes its value from {@link #defaults()}. A bad value is a
+ * {@link SettingException} naming its key.
  */
-public record TransformerConfig(int vocabSize, int maxLength, int dModel, int heads, int ffDim, int blocks,
-                                int numClasses, long seed, Pooling pooling) {
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record TransformerConfig(int vocabSize, int maxLength, int dModel, int heads, int ffDim,
+                                @JsonProperty("layers") int blocks, int numClasses, long seed, Pooling pooling) {
 
     /**
      * What an exit head reads from the hidden states [B, T, d].
@@ -20,7 +30,10 @@ public record TransformerConfig(int vocabSize, int maxLength, int dModel, int he
      * (DeeBERT, the paper's language models). It only knows what attention has routed to it, one hop per block,
      * so deeper exits see more of the text.
      */
-    public enum Pooling { MEAN, CLS }
+    public enum Pooling {
+        @JsonProperty("mean") MEAN,
+        @JsonProperty("cls") CLS
+    }
 
     public static final int DEFAULT_VOCAB = 4000;
     public static final int DEFAULT_MAX_LENGTH = 32;
@@ -32,20 +45,26 @@ public record TransformerConfig(int vocabSize, int maxLength, int dModel, int he
     }
 
     public TransformerConfig {
-        if (pooling == null) {
-            throw new IllegalArgumentException("pooling is null");
-        }
-        if (vocabSize < 4 || maxLength < 2 || dModel < 1 || heads < 1 || ffDim < 1 || blocks < 1 || numClasses < 2) {
-            throw new IllegalArgumentException("bad transformer configuration");
-        }
+        Checks.atLeast("model.vocab_size", vocabSize, 4);
+        Checks.atLeast("model.max_length", maxLength, 2);
+        Checks.atLeast("model.d_model", dModel, 1);
+        Checks.atLeast("model.heads", heads, 1);
+        Checks.atLeast("model.ff_dim", ffDim, 1);
+        Checks.atLeast("model.layers", blocks, 1);
+        Checks.atLeast("model.num_classes", numClasses, 2);
+        Checks.present("model.pooling", pooling, Pooling.class);
         if (dModel % heads != 0) {
-            throw new IllegalArgumentException("dModel " + dModel + " is not divisible by heads " + heads);
+            throw new SettingException("model.d_model", "must be divisible by model.heads: " + dModel + " is not a"
+                    + " multiple of " + heads);
         }
     }
 
-    /** The default: 6 blocks of width 64, 4 heads, feed-forward 128, length 32, 26 classes, mean pooling. */
-    public static TransformerConfig defaults(int vocabSize) {
-        return new TransformerConfig(vocabSize, DEFAULT_MAX_LENGTH, 64, 4, 128, 6, WordNetGlosses.NUM_CLASSES, 42,
+    /**
+     * The default: a tokenizer of {@value #DEFAULT_VOCAB} entries, 6 blocks of width 64, 4 heads, feed-forward 128,
+     * length {@value #DEFAULT_MAX_LENGTH}, the 26 classes of WordNet's noun supersenses, mean pooling, seed 42.
+     */
+    public static TransformerConfig defaults() {
+        return new TransformerConfig(DEFAULT_VOCAB, DEFAULT_MAX_LENGTH, 64, 4, 128, 6, WordNetGlosses.NUM_CLASSES, 42,
                 Pooling.MEAN);
     }
 
@@ -75,30 +94,6 @@ public record TransformerConfig(int vocabSize, int maxLength, int dModel, int he
         long perBlock = 2 * 2 * d + 4 * (d * d + d) + (d * ffDim + ffDim) + (ffDim * d + d);
         long perExit = 2 * d + d * numClasses + numClasses;
         return (long) vocabSize * d + (long) maxLength * d + blocks * (perBlock + perExit);
-    }
-
-    public Properties toProperties() {
-        Properties p = new Properties();
-        p.setProperty("model.type", "transformer");
-        p.setProperty("model.vocabSize", Integer.toString(vocabSize));
-        p.setProperty("model.maxLength", Integer.toString(maxLength));
-        p.setProperty("model.dModel", Integer.toString(dModel));
-        p.setProperty("model.heads", Integer.toString(heads));
-        p.setProperty("model.ffDim", Integer.toString(ffDim));
-        p.setProperty("model.blocks", Integer.toString(blocks));
-        p.setProperty("model.numClasses", Integer.toString(numClasses));
-        p.setProperty("model.seed", Long.toString(seed));
-        p.setProperty("model.pooling", pooling.name().toLowerCase(Locale.ROOT));
-        return p;
-    }
-
-    public static TransformerConfig fromProperties(Properties p) {
-        return new TransformerConfig(Integer.parseInt(p.getProperty("model.vocabSize")),
-                Integer.parseInt(p.getProperty("model.maxLength")), Integer.parseInt(p.getProperty("model.dModel")),
-                Integer.parseInt(p.getProperty("model.heads")), Integer.parseInt(p.getProperty("model.ffDim")),
-                Integer.parseInt(p.getProperty("model.blocks")), Integer.parseInt(p.getProperty("model.numClasses")),
-                Long.parseLong(p.getProperty("model.seed")),
-                Pooling.valueOf(p.getProperty("model.pooling", "mean").toUpperCase(Locale.ROOT)));
     }
 
     @Override

@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * EarlyExitTrainer.Result r = EarlyExitTrainer.builder(net, EpochData.of(trainIterator))
  *         .epochs(3)
  *         .listeners(TrainingListener.validation(validationIterator),
- *                    new Checkpoints(dir.resolve("checkpoints"), modelProperties, trainingProperties),
+ *                    new Checkpoints(dir.resolve("checkpoints"), modelConfig, trainConfig),
  *                    TrainingListener.printing(System.out, "img"))
  *         .train();
  * }</pre>
@@ -142,12 +142,12 @@ public final class EarlyExitTrainer {
         }
 
         /**
-         * The loop settings of a {@link TrainConfig}: its epochs, early stop, seed, progress interval and learning-rate
-         * schedule over {@code totalIterations}.
+         * The loop settings of a {@link TrainConfig}: its epochs, seed and learning-rate schedule over
+         * {@code totalIterations}. (Early stop and the progress interval are not settings of the model; set them with
+         * {@link #stopAfterEpochs} and {@link #progressSeconds}.)
          */
         public Builder settings(TrainConfig cfg, int totalIterations) {
-            return epochs(cfg.epochs()).stopAfterEpochs(cfg.stopAfterEpochs()).seed(cfg.seed())
-                    .progressSeconds(cfg.progressSeconds()).learningRate(i -> cfg.learningRateAt(i, totalIterations));
+            return epochs(cfg.epochs()).seed(cfg.seed()).learningRate(i -> cfg.learningRateAt(i, totalIterations));
         }
 
         public Builder listeners(List<TrainingListener> v) {

@@ -1,11 +1,17 @@
 package org.eennrc.models.train;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Objects;
 
+import org.eennrc.models.SettingException;
+import org.eennrc.models.data.FashionMnist;
+import org.eennrc.models.internal.Checks;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -15,14 +21,56 @@ import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
- * Immutable training settings. Defaults: Adam, learning rate 3e-3 with a linear warm-up over the first 3 % of the
- * iterations and cosine decay to 0 ("cosine"), batch 128, 4 epochs, equal exit weights, no augmentation, seed 42.
+ * Immutable training settings: everything that decides what a training run produces. Defaults
+ * ({@link #defaults()}): Adam, learning rate 3e-3 with a linear warm-up over the first 3 % of the iterations and
+ * cosine decay to 0 ("cosine"), batch 128, 4 epochs, equal exit weights, joint exit training, no dropout, no
+ * augmentation, seed 42; Fashion-MNIST split: 5,000 validation images by seed 20240530.
+ *
+ * <p>How one invocation runs (resume, stop early, progress interval) is not a setting: it is given to the trainer
+ * ({@link Trainer#train}, {@link EarlyExitTrainer.Builder}).
+ *
+ * <p>In JSON and YAML (the {@code training} section of an experiment config, {@code model.json}) the keys are the
+ * snake_case names of the components and the enums are lower case ({@code optimizer: adam}); a key left out takes
+ * its value from {@link #defaults()}. Every value is checked here, and a bad one is a {@link SettingException} naming
+ * its key ({@code training.learning_rate must be a finite number > 0, got NaN}).
+ *
+ * @param epochs         epochs of the whole run
+ * @param batchSize      training batch size
+ * @param optimizer      the update rule
+ * @param learningRate   peak learning rate
+ * @param momentum       Nesterov momentum, in [0, 1)
+ * @param schedule       the learning-rate schedule
+ * @param warmupFraction share of the iterations of the cosine schedule's linear warm-up, in [0, 1)
+ * @param weightDecay    L2 weight decay, finite and >= 0
+ * @param exitWeights    per-exit loss weights (finite, >= 0, not all 0), or null for all 1
+ * @param exitTraining   how the exit losses reach the backbone
+ * @param dropout        dropout rate of the transformer's residual branches and embeddings, in [0, 1) (0: none; the
+ *                       ResNet trainer does not support it)
+ * @param augmentFlip    random horizontal flips (ResNet only)
+ * @param seed           seed of the batch order, of ND4J's generator and of dropout masks
+ * @param validationSize Fashion-MNIST images held out of training for validation
+ * @param splitSeed      seed of that split
+ * @param maxTrainImages use only the first this many training images or texts (0: all); for tests and quick runs
+ * @param evalBatchSize  batch size of validation
  */
-public final class TrainConfig {
-    public enum Optimizer { ADAM, NESTEROV, SGD }
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record TrainConfig(int epochs, int batchSize, Optimizer optimizer, double learningRate, double momentum,
+                          Schedule schedule, double warmupFraction, double weightDecay, double[] exitWeights,
+                          ExitTraining exitTraining, double dropout, boolean augmentFlip, long seed,
+                          int validationSize, long splitSeed, int maxTrainImages, int evalBatchSize) {
+
+    public enum Optimizer {
+        @JsonProperty("adam") ADAM,
+        @JsonProperty("nesterov") NESTEROV,
+        @JsonProperty("sgd") SGD
+    }
 
     /** Learning-rate schedules. COSINE: linear warm-up then cosine to 0; STEP: x0.1 at 50 % and 75 %. */
-    public enum Schedule { CONSTANT, COSINE, STEP }
+    public enum Schedule {
+        @JsonProperty("constant") CONSTANT,
+        @JsonProperty("cosine") COSINE,
+        @JsonProperty("step") STEP
+    }
 
     /**
      * How the exit losses reach the backbone. JOINT: every exit's loss trains the blocks below it (the sum of
@@ -30,68 +78,74 @@ public final class TrainConfig {
      * trained by the last exit alone and the earlier heads learn to read the features it makes (DeeBERT's two-stage
      * recipe in one run). The transformer supports both; the ResNet trainer only JOINT.
      */
-    public enum ExitTraining { JOINT, DETACHED }
+    public enum ExitTraining {
+        @JsonProperty("joint") JOINT,
+        @JsonProperty("detached") DETACHED
+    }
 
-    private final int epochs;
-    private final int batchSize;
-    private final Optimizer optimizer;
-    private final double learningRate;
-    private final double momentum;
-    private final Schedule schedule;
-    private final double warmupFraction;
-    private final double weightDecay;
-    private final double[] exitWeights;
-    private final ExitTraining exitTraining;
-    private final double dropout;
-    private final boolean augmentFlip;
-    private final long seed;
-    private final int validationSize;
-    private final long splitSeed;
-    private final int maxTrainImages;
-    private final int evalBatchSize;
-    private final int stopAfterEpochs;
-    private final double progressSeconds;
-
-    private TrainConfig(Builder b) {
-        epochs = b.epochs;
-        batchSize = b.batchSize;
-        optimizer = b.optimizer;
-        learningRate = b.learningRate;
-        momentum = b.momentum;
-        schedule = b.schedule;
-        warmupFraction = b.warmupFraction;
-        weightDecay = b.weightDecay;
-        exitWeights = b.exitWeights == null ? null : b.exitWeights.clone();
-        exitTraining = java.util.Objects.requireNonNull(b.exitTraining, "exitTraining");
-        dropout = b.dropout;
-        augmentFlip = b.augmentFlip;
-        seed = b.seed;
-        validationSize = b.validationSize;
-        splitSeed = b.splitSeed;
-        maxTrainImages = b.maxTrainImages;
-        evalBatchSize = b.evalBatchSize;
-        stopAfterEpochs = b.stopAfterEpochs;
-        progressSeconds = b.progressSeconds;
-        if (epochs < 1 || batchSize < 1 || learningRate <= 0 || evalBatchSize < 1 || warmupFraction < 0 || warmupFraction >= 1
-                || !(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("bad training configuration: " + this);
+    public TrainConfig {
+        Checks.atLeast("training.epochs", epochs, 1);
+        Checks.atLeast("training.batch_size", batchSize, 1);
+        Checks.present("training.optimizer", optimizer, Optimizer.class);
+        Checks.positive("training.learning_rate", learningRate);
+        Checks.fraction("training.momentum", momentum);
+        Checks.present("training.schedule", schedule, Schedule.class);
+        Checks.fraction("training.warmup_fraction", warmupFraction);
+        Checks.nonNegative("training.weight_decay", weightDecay);
+        if (exitWeights != null) {
+            exitWeights = exitWeights.clone();
+            double sum = 0;
+            for (int i = 0; i < exitWeights.length; i++) {
+                Checks.nonNegative("training.exit_weights[" + i + "]", exitWeights[i]);
+                sum += exitWeights[i];
+            }
+            if (!(sum > 0)) {
+                throw new SettingException("training.exit_weights", "must have at least one weight > 0, got "
+                        + Arrays.toString(exitWeights));
+            }
         }
+        Checks.present("training.exit_training", exitTraining, ExitTraining.class);
+        Checks.fraction("training.dropout", dropout);
+        Checks.atLeast("training.validation_size", validationSize, 0);
+        Checks.atLeast("training.max_train_images", maxTrainImages, 0);
+        Checks.atLeast("training.eval_batch_size", evalBatchSize, 1);
     }
 
+    /** The defaults, the only place a default training setting is written. */
     public static TrainConfig defaults() {
-        return builder().build();
+        return new TrainConfig(4, 128, Optimizer.ADAM, 3e-3, 0.9, Schedule.COSINE, 0.03, 0.0, null,
+                ExitTraining.JOINT, 0.0, false, 42, FashionMnist.DEFAULT_VALIDATION_SIZE, FashionMnist.DEFAULT_SPLIT_SEED,
+                0, 500);
     }
 
+    /** A builder starting from {@link #defaults()}. */
     public static Builder builder() {
-        return new Builder();
+        return defaults().toBuilder();
     }
 
+    /** A builder starting from these settings. */
     public Builder toBuilder() {
-        return builder().epochs(epochs).batchSize(batchSize).optimizer(optimizer).learningRate(learningRate)
-                .momentum(momentum).schedule(schedule).warmupFraction(warmupFraction).weightDecay(weightDecay)
-                .exitWeights(exitWeights).exitTraining(exitTraining).dropout(dropout).augmentFlip(augmentFlip).seed(seed).validationSize(validationSize)
-                .splitSeed(splitSeed).maxTrainImages(maxTrainImages).evalBatchSize(evalBatchSize)
-                .stopAfterEpochs(stopAfterEpochs).progressSeconds(progressSeconds);
+        return new Builder(this);
+    }
+
+    /**
+     * Checks that {@link #exitWeights()} (when given) has one weight per exit of a network with {@code numExits}
+     * exits; the record alone cannot know the network.
+     *
+     * @throws SettingException naming {@code training.exit_weights}
+     */
+    public TrainConfig requireExits(int numExits) {
+        if (exitWeights != null && exitWeights.length != numExits) {
+            throw new SettingException("training.exit_weights", "must have one weight per exit: the network has "
+                    + numExits + " exits, got " + exitWeights.length + " weights");
+        }
+        return this;
+    }
+
+    /** Per-exit loss weights, null meaning all 1. */
+    @Override
+    public double[] exitWeights() {
+        return exitWeights == null ? null : exitWeights.clone();
     }
 
     /** The DL4J updater with its learning-rate schedule for a run of {@code totalIterations} iterations. */
@@ -143,138 +197,23 @@ public final class TrainConfig {
         }
     }
 
-    public int epochs() {
-        return epochs;
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainConfig c && epochs == c.epochs && batchSize == c.batchSize
+                && optimizer == c.optimizer && Double.compare(learningRate, c.learningRate) == 0
+                && Double.compare(momentum, c.momentum) == 0 && schedule == c.schedule
+                && Double.compare(warmupFraction, c.warmupFraction) == 0
+                && Double.compare(weightDecay, c.weightDecay) == 0 && Arrays.equals(exitWeights, c.exitWeights)
+                && exitTraining == c.exitTraining && Double.compare(dropout, c.dropout) == 0
+                && augmentFlip == c.augmentFlip && seed == c.seed && validationSize == c.validationSize
+                && splitSeed == c.splitSeed && maxTrainImages == c.maxTrainImages && evalBatchSize == c.evalBatchSize;
     }
 
-    public int batchSize() {
-        return batchSize;
-    }
-
-    public Optimizer optimizer() {
-        return optimizer;
-    }
-
-    public double learningRate() {
-        return learningRate;
-    }
-
-    public double momentum() {
-        return momentum;
-    }
-
-    public Schedule schedule() {
-        return schedule;
-    }
-
-    public double warmupFraction() {
-        return warmupFraction;
-    }
-
-    public double weightDecay() {
-        return weightDecay;
-    }
-
-    /** Per-exit loss weights, null meaning all 1. */
-    public double[] exitWeights() {
-        return exitWeights == null ? null : exitWeights.clone();
-    }
-
-    public ExitTraining exitTraining() {
-        return exitTraining;
-    }
-
-    /**
-     * Dropout rate of the transformer's residual branches and embeddings (0: none). The ResNet trainer does not
-     * support it.
-     */
-    public double dropout() {
-        return dropout;
-    }
-
-    public boolean augmentFlip() {
-        return augmentFlip;
-    }
-
-    public long seed() {
-        return seed;
-    }
-
-    public int validationSize() {
-        return validationSize;
-    }
-
-    public long splitSeed() {
-        return splitSeed;
-    }
-
-    /** Use only the first this many training images (0: all); for tests and quick runs. */
-    public int maxTrainImages() {
-        return maxTrainImages;
-    }
-
-    public int evalBatchSize() {
-        return evalBatchSize;
-    }
-
-    /** Stop this run after this many epochs (0: run to {@link #epochs()}); resume continues. */
-    public int stopAfterEpochs() {
-        return stopAfterEpochs;
-    }
-
-    public double progressSeconds() {
-        return progressSeconds;
-    }
-
-    public Properties toProperties() {
-        Properties p = new Properties();
-        p.setProperty("train.epochs", Integer.toString(epochs));
-        p.setProperty("train.batchSize", Integer.toString(batchSize));
-        p.setProperty("train.optimizer", optimizer.name());
-        p.setProperty("train.learningRate", Double.toString(learningRate));
-        p.setProperty("train.momentum", Double.toString(momentum));
-        p.setProperty("train.schedule", schedule.name());
-        p.setProperty("train.warmupFraction", Double.toString(warmupFraction));
-        p.setProperty("train.weightDecay", Double.toString(weightDecay));
-        p.setProperty("train.exitWeights", exitWeights == null ? "" : Arrays.toString(exitWeights).replaceAll("[\\[\\] ]", ""));
-        if (exitTraining != ExitTraining.JOINT) {
-            // absent means JOINT, so jointly trained models keep their checkpoints' and caches' properties (and hashes)
-            p.setProperty("train.exitTraining", exitTraining.name());
-        }
-        if (dropout > 0) {
-            p.setProperty("train.dropout", Double.toString(dropout)); // absent means 0, for the same reason
-        }
-        p.setProperty("train.augmentFlip", Boolean.toString(augmentFlip));
-        p.setProperty("train.seed", Long.toString(seed));
-        p.setProperty("train.validationSize", Integer.toString(validationSize));
-        p.setProperty("train.splitSeed", Long.toString(splitSeed));
-        p.setProperty("train.maxTrainImages", Integer.toString(maxTrainImages));
-        p.setProperty("train.evalBatchSize", Integer.toString(evalBatchSize));
-        return p;
-    }
-
-    public static TrainConfig fromProperties(Properties p) {
-        Builder b = builder();
-        b.epochs(Integer.parseInt(p.getProperty("train.epochs")));
-        b.batchSize(Integer.parseInt(p.getProperty("train.batchSize")));
-        b.optimizer(Optimizer.valueOf(p.getProperty("train.optimizer")));
-        b.learningRate(Double.parseDouble(p.getProperty("train.learningRate")));
-        b.momentum(Double.parseDouble(p.getProperty("train.momentum")));
-        b.schedule(Schedule.valueOf(p.getProperty("train.schedule")));
-        b.warmupFraction(Double.parseDouble(p.getProperty("train.warmupFraction")));
-        b.weightDecay(Double.parseDouble(p.getProperty("train.weightDecay")));
-        String w = p.getProperty("train.exitWeights", "");
-        b.exitWeights(w.isEmpty() ? null : Arrays.stream(w.split(",")).mapToDouble(Double::parseDouble).toArray());
-        // checkpoints written before the option was added trained jointly
-        b.exitTraining(ExitTraining.valueOf(p.getProperty("train.exitTraining", ExitTraining.JOINT.name())));
-        b.dropout(Double.parseDouble(p.getProperty("train.dropout", "0")));
-        b.augmentFlip(Boolean.parseBoolean(p.getProperty("train.augmentFlip")));
-        b.seed(Long.parseLong(p.getProperty("train.seed")));
-        b.validationSize(Integer.parseInt(p.getProperty("train.validationSize")));
-        b.splitSeed(Long.parseLong(p.getProperty("train.splitSeed")));
-        b.maxTrainImages(Integer.parseInt(p.getProperty("train.maxTrainImages")));
-        b.evalBatchSize(Integer.parseInt(p.getProperty("train.evalBatchSize")));
-        return b.build();
+    @Override
+    public int hashCode() {
+        return Objects.hash(epochs, batchSize, optimizer, learningRate, momentum, schedule, warmupFraction,
+                weightDecay, Arrays.hashCode(exitWeights), exitTraining, dropout, augmentFlip, seed, validationSize,
+                splitSeed, maxTrainImages, evalBatchSize);
     }
 
     @Override
@@ -285,29 +224,44 @@ public final class TrainConfig {
                 seed, validationSize, maxTrainImages);
     }
 
-    /** Mutable builder. */
+    /** Changes some settings; {@link #build()} checks the result. */
     public static final class Builder {
-        private int epochs = 4;
-        private int batchSize = 128;
-        private Optimizer optimizer = Optimizer.ADAM;
-        private double learningRate = 3e-3;
-        private double momentum = 0.9;
-        private Schedule schedule = Schedule.COSINE;
-        private double warmupFraction = 0.03;
-        private double weightDecay = 0.0;
+        private int epochs;
+        private int batchSize;
+        private Optimizer optimizer;
+        private double learningRate;
+        private double momentum;
+        private Schedule schedule;
+        private double warmupFraction;
+        private double weightDecay;
         private double[] exitWeights;
-        private ExitTraining exitTraining = ExitTraining.JOINT;
+        private ExitTraining exitTraining;
         private double dropout;
         private boolean augmentFlip;
-        private long seed = 42;
-        private int validationSize = 5000;
-        private long splitSeed = org.eennrc.models.data.FashionMnist.DEFAULT_SPLIT_SEED;
+        private long seed;
+        private int validationSize;
+        private long splitSeed;
         private int maxTrainImages;
-        private int evalBatchSize = 500;
-        private int stopAfterEpochs;
-        private double progressSeconds = 10;
+        private int evalBatchSize;
 
-        private Builder() {
+        private Builder(TrainConfig c) {
+            epochs = c.epochs;
+            batchSize = c.batchSize;
+            optimizer = c.optimizer;
+            learningRate = c.learningRate;
+            momentum = c.momentum;
+            schedule = c.schedule;
+            warmupFraction = c.warmupFraction;
+            weightDecay = c.weightDecay;
+            exitWeights = c.exitWeights;
+            exitTraining = c.exitTraining;
+            dropout = c.dropout;
+            augmentFlip = c.augmentFlip;
+            seed = c.seed;
+            validationSize = c.validationSize;
+            splitSeed = c.splitSeed;
+            maxTrainImages = c.maxTrainImages;
+            evalBatchSize = c.evalBatchSize;
         }
 
         public Builder epochs(int v) { epochs = v; return this; }
@@ -318,7 +272,7 @@ public final class TrainConfig {
         public Builder schedule(Schedule v) { schedule = v; return this; }
         public Builder warmupFraction(double v) { warmupFraction = v; return this; }
         public Builder weightDecay(double v) { weightDecay = v; return this; }
-        public Builder exitWeights(double... v) { exitWeights = v == null ? null : v.clone(); return this; }
+        public Builder exitWeights(double... v) { exitWeights = v; return this; }
         public Builder exitTraining(ExitTraining v) { exitTraining = v; return this; }
         public Builder dropout(double v) { dropout = v; return this; }
         public Builder augmentFlip(boolean v) { augmentFlip = v; return this; }
@@ -327,11 +281,12 @@ public final class TrainConfig {
         public Builder splitSeed(long v) { splitSeed = v; return this; }
         public Builder maxTrainImages(int v) { maxTrainImages = v; return this; }
         public Builder evalBatchSize(int v) { evalBatchSize = v; return this; }
-        public Builder stopAfterEpochs(int v) { stopAfterEpochs = v; return this; }
-        public Builder progressSeconds(double v) { progressSeconds = v; return this; }
 
+        /** The settings (the weights are copied); a bad value is a {@link SettingException}. */
         public TrainConfig build() {
-            return new TrainConfig(this);
+            return new TrainConfig(epochs, batchSize, optimizer, learningRate, momentum, schedule, warmupFraction,
+                    weightDecay, exitWeights, exitTraining, dropout, augmentFlip, seed, validationSize, splitSeed,
+                    maxTrainImages, evalBatchSize);
         }
     }
 }

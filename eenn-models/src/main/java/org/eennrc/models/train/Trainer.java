@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -12,6 +11,7 @@ import org.eennrc.models.Dl4jRuntime;
 import org.eennrc.models.ModelIO;
 import org.eennrc.models.MultiExitResNet;
 import org.eennrc.models.MultiExitResNetConfig;
+import org.eennrc.models.SettingException;
 import org.eennrc.models.data.FashionMnist;
 import org.eennrc.models.data.ImageSet;
 
@@ -21,7 +21,8 @@ import org.eennrc.models.data.ImageSet;
  * ({@link ImageSet#shuffled}), per-exit validation, and checkpoints for exact resume.
  *
  * <p>Layout of {@code outDir}: {@code checkpoints/} (see {@link Checkpoints}: {@code epoch-NNNN.zip} with updater
- * state, {@code epoch-NNNN.properties}, {@code LAST}) and at the end {@code model.zip} + {@code model.properties}.
+ * state, {@code epoch-NNNN.json}, {@code LAST}) and at the end {@code model.zip} + {@code model.json}
+ * ({@link ModelIO}: the model and training configurations and the epochs and iterations trained).
  */
 public final class Trainer {
     public static final String CHECKPOINT_DIR = "checkpoints";
@@ -38,15 +39,16 @@ public final class Trainer {
     /**
      * Rejects the transformer-only settings: the ResNet trains its exits jointly and has no dropout.
      *
-     * @throws IllegalArgumentException naming the setting
+     * @throws SettingException naming the setting
      */
     public static void checkSupported(TrainConfig cfg) {
         if (cfg.exitTraining() != TrainConfig.ExitTraining.JOINT) {
-            throw new IllegalArgumentException("exit_training: the ResNet trains its exits jointly; "
+            throw new SettingException("training.exit_training", "must be joint: the ResNet trains its exits jointly; "
                     + cfg.exitTraining().name().toLowerCase(Locale.ROOT) + " is supported by the transformer only");
         }
         if (cfg.dropout() > 0) {
-            throw new IllegalArgumentException("dropout: supported by the transformer only, got " + cfg.dropout());
+            throw new SettingException("training.dropout", "must be 0: dropout is supported by the transformer only,"
+                    + " got " + cfg.dropout());
         }
     }
 
@@ -68,7 +70,17 @@ public final class Trainer {
     /** Trains on the given training and validation sets (validation may be empty). */
     public static TrainResult train(MultiExitResNetConfig model, TrainConfig cfg, ImageSet train, ImageSet validation,
                                     Path outDir, boolean resume, TrainingListener listener) {
+        return train(model, cfg, train, validation, outDir, resume, 0, listener);
+    }
+
+    /**
+     * Trains on the given training and validation sets (validation may be empty), stopping after
+     * {@code stopAfterEpochs} epochs of this call (0: run to {@code cfg.epochs()}); resume continues.
+     */
+    public static TrainResult train(MultiExitResNetConfig model, TrainConfig cfg, ImageSet train, ImageSet validation,
+                                    Path outDir, boolean resume, int stopAfterEpochs, TrainingListener listener) {
         checkSupported(cfg);
+        cfg.requireExits(model.numExits());
         Dl4jRuntime.init();
         TrainingListener out = listener != null ? listener : TrainingListener.printing(System.out, "img");
         if (cfg.maxTrainImages() > 0 && cfg.maxTrainImages() < train.size()) {
@@ -83,21 +95,19 @@ public final class Trainer {
         if (validation.size() > 0) {
             listeners.add(TrainingListener.validation(validation.iterator(cfg.evalBatchSize())));
         }
-        listeners.add(new Checkpoints(outDir.resolve(CHECKPOINT_DIR), model.toProperties(), cfg.toProperties()));
+        listeners.add(new Checkpoints(outDir.resolve(CHECKPOINT_DIR), model, cfg));
         listeners.add(out);
         out.onStart(String.format(Locale.ROOT, "[eenn] %s%n[eenn] %s; train %d, validation %d images", model, cfg, n,
                 validation.size()));
         EarlyExitTrainer.Result r = EarlyExitTrainer.builder(net, train.shuffled(cfg.batchSize(), cfg.seed(),
                         cfg.augmentFlip()))
                 .settings(cfg, totalIters)
+                .stopAfterEpochs(stopAfterEpochs)
                 .listeners(listeners)
                 .resume(resume)
                 .train();
         if (r.finished()) {
-            Properties extra = cfg.toProperties();
-            extra.setProperty("trained.epochs", Integer.toString(r.completedEpochs()));
-            extra.setProperty("trained.iterations", Integer.toString(net.iteration()));
-            ModelIO.save(outDir, model, net.graph(), extra);
+            ModelIO.save(outDir, model, net.graph(), cfg, new ModelIO.Trained(r.completedEpochs(), net.iteration()));
         }
         return new TrainResult(model, cfg, net.graph(), r.history(), r.completedEpochs(), r.finished(), r.wallSeconds(),
                 r.trainSamplesPerSecond(), outDir);

@@ -21,7 +21,7 @@ class TextPipelineTest {
     void trainExportInfer(@TempDir Path tmp) throws Exception {
         Path data = TextFixtures.dir();
         TransformerConfig model = new TransformerConfig(300, 16, 16, 2, 32, 2, WordNetGlosses.NUM_CLASSES, 3);
-        TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(64).evalBatchSize(64).progressSeconds(1e9).build();
+        TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(64).evalBatchSize(64).build();
         TextTrainer.Result r = TextPipeline.train(data, tmp, model, cfg, false, TrainingListener.SILENT);
         assertThat(r.finished()).isTrue();
         assertThat(Files.isRegularFile(tmp.resolve(TextTrainer.MODEL_FILE))).isTrue();

@@ -82,7 +82,7 @@ class TextTransformerTest {
 
     private static TrainConfig trainConfig(int epochs, double dropout) {
         return TrainConfig.builder().epochs(epochs).batchSize(64).learningRate(3e-3).warmupFraction(0.0)
-                .evalBatchSize(64).progressSeconds(1e9).seed(3).dropout(dropout).build();
+                .evalBatchSize(64).seed(3).dropout(dropout).build();
     }
 
     @ParameterizedTest
@@ -344,9 +344,8 @@ class TextTransformerTest {
         assertThat(h).hasSize(3);
         assertThat(h.get(2).meanLoss()).isLessThan(h.get(0).meanLoss() * 0.9);
 
-        TrainConfig stop = trainConfig(3, dropout).toBuilder().stopAfterEpochs(1).build();
-        TextTrainer.Result first = TextTrainer.train(cfg, stop, tok, small, test, tmp.resolve("b"), false,
-                TrainingListener.SILENT);
+        TextTrainer.Result first = TextTrainer.train(cfg, trainConfig(3, dropout), tok, small, test, tmp.resolve("b"),
+                false, 1, TrainingListener.SILENT);
         assertThat(first.finished()).isFalse();
         TextTrainer.Result rest = TextTrainer.train(cfg, trainConfig(3, dropout), tok, small, test, tmp.resolve("b"),
                 true, TrainingListener.SILENT);
@@ -364,6 +363,7 @@ class TextTransformerTest {
         // the saved model loads and predicts like the trained one
         TextTrainer.Trained loaded = TextTrainer.load(tmp.resolve("a"));
         assertThat(loaded.config()).isEqualTo(cfg);
+        assertThat(loaded.training()).isEqualTo(trainConfig(3, dropout));
         assertThat(loaded.tokenizer().vocabulary()).isEqualTo(tok.vocabulary());
         assertThat(rawProbabilities(loaded.earlyExitModel(), test))
                 .containsExactly(rawProbabilities(TextTransformer.earlyExitModel(cfg, pa), test));

@@ -1,12 +1,11 @@
 package org.eennrc.experiments.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -28,6 +27,9 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import org.eennrc.core.ConfidenceMeasures;
 import org.eennrc.core.Risks;
+import org.eennrc.models.ModelIO;
+import org.eennrc.models.SettingException;
+import org.eennrc.models.SettingsJson;
 import org.eennrc.experiments.config.ExperimentConfig.CachedScores;
 import org.eennrc.experiments.config.ExperimentConfig.DataConfig;
 import org.eennrc.experiments.config.ExperimentConfig.DataDir;
@@ -53,15 +55,9 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
-    private static ObjectMapper configure(com.fasterxml.jackson.databind.cfg.MapperBuilder<?, ?> b) {
-        return b.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                // "trials: 20.5" must be an error, not 20
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .build();
+    /** snake_case keys and the strict settings of the library's configuration records ({@link SettingsJson}). */
+    private static <M extends ObjectMapper, B extends MapperBuilder<M, B>> M configure(MapperBuilder<M, B> b) {
+        return SettingsJson.strict(b.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
     }
 
     /** Reads and validates the config file; {@code data_dir.env} is read from the process environment. */
@@ -107,6 +103,12 @@ public final class ConfigLoader {
         }
         if (tree == null || tree.isMissingNode() || tree.isNull()) throw new ConfigException(where, "", "the config is empty");
         if (!tree.isObject()) throw new ConfigException(where, "", "expected a mapping of keys at the top level, got " + show(tree));
+        for (String k : List.of("validation_size", "split_seed")) {
+            if (tree.path("training").has(k)) {
+                throw new ConfigException(where, "training." + k, "the data split is set in the data section: data." + k
+                        + " (Fashion-MNIST); remove it here");
+            }
+        }
         try {
             return m.treeToValue(tree, ExperimentConfig.class);
         } catch (JsonMappingException e) {
@@ -120,6 +122,10 @@ public final class ConfigLoader {
         List<JsonMappingException.Reference> path = e.getPath();
         String key = keyPath(path);
         JsonNode value = nodeAt(tree, path);
+        SettingException setting = SettingException.causeOf(e);
+        if (setting != null) { // a library record refused a value: its key is the config's key path
+            return new ConfigException(where, setting.key(), setting.problem(), e);
+        }
         if (e instanceof UnrecognizedPropertyException u) {
             return new ConfigException(where, key, "unknown key; expected one of: " + known(u.getKnownPropertyIds()), e);
         }
@@ -192,7 +198,11 @@ public final class ConfigLoader {
         if (t == Path.class) return "a file path (a string)";
         if (List.class.isAssignableFrom(t) || t.isArray()) return "a list";
         if (Map.class.isAssignableFrom(t)) return "a mapping of names to values";
-        if (t.isEnum()) return "one of " + List.of(t.getEnumConstants());
+        if (t.isEnum()) {
+            List<String> names = new ArrayList<>();
+            for (Object c : t.getEnumConstants()) names.add(JSON.convertValue(c, String.class));
+            return "one of " + String.join(", ", names);
+        }
         return "a mapping of keys";
     }
 
@@ -319,14 +329,6 @@ public final class ConfigLoader {
         checkClassNames(c.customControllers, where, "custom_controllers");
         checkClassNames(c.customBounds, where, "custom_bounds");
 
-        if (c.training != null) {
-            if (c.training.optimizer != null && !List.of("adam", "nesterov", "sgd").contains(c.training.optimizer)) {
-                throw new ConfigException(where, "training.optimizer", "expected adam, nesterov or sgd, got " + quote(c.training.optimizer));
-            }
-            if (c.training.schedule != null && !List.of("constant", "cosine", "step").contains(c.training.schedule)) {
-                throw new ConfigException(where, "training.schedule", "expected constant, cosine or step, got " + quote(c.training.schedule));
-            }
-        }
         DataConfig d = c.data;
         DataDir dir = c.dataDir;
         if (dir != null && dir.resolved != null && !Files.isDirectory(dir.resolved)) {
@@ -376,17 +378,14 @@ public final class ConfigLoader {
                 throw new ConfigException(where, "data.split", "expected \"test\" or \"validation\", got " + quote(f.split));
             }
             require(c.model, where, "model");
-            require(c.model.type, where, "model.type");
-            if (!"multi-exit-resnet".equals(c.model.type)) {
-                throw new ConfigException(where, "model.type", "expected \"multi-exit-resnet\" for Fashion-MNIST, got " + quote(c.model.type));
+            if (!ModelIO.RESNET.equals(c.model.type)) {
+                throw new ConfigException(where, "model.type", "expected \"" + ModelIO.RESNET + "\" for Fashion-MNIST, got " + quote(c.model.type));
             }
-            if (c.training == null) c.training = new ExperimentConfig.TrainingConfig();
         }
         if (d instanceof WordNet) {
             require(c.model, where, "model");
-            require(c.model.type, where, "model.type");
-            if (!"multi-exit-transformer".equals(c.model.type)) {
-                throw new ConfigException(where, "model.type", "expected \"multi-exit-transformer\" for WordNet, got " + quote(c.model.type));
+            if (!ModelIO.TRANSFORMER.equals(c.model.type)) {
+                throw new ConfigException(where, "model.type", "expected \"" + ModelIO.TRANSFORMER + "\" for WordNet, got " + quote(c.model.type));
             }
         }
         if (d instanceof FashionMnist || d instanceof WordNet) TrainingChecks.check(c, where);

@@ -2,10 +2,23 @@ package org.eennrc.experiments.config;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eennrc.models.ModelIO;
+import org.eennrc.models.MultiExitResNetConfig;
+import org.eennrc.models.text.TransformerConfig;
+import org.eennrc.models.train.TrainConfig;
 
 /**
  * One experiment, as written in a YAML (or JSON) config file: the data, the model and its training (for model
@@ -27,8 +40,12 @@ public final class ExperimentConfig {
     public DataDir dataDir;
     /** The network (model experiments only). */
     public ModelConfig model;
-    /** How to train it (model experiments only). */
-    public TrainingConfig training;
+    /**
+     * How to train it (model experiments only): the library's training record, read directly (unset keys: its
+     * {@code defaults()}). For Fashion-MNIST the loader sets its split from {@code data.validation_size} and
+     * {@code data.split_seed}.
+     */
+    public TrainConfig training;
     /** Confidence measure name (max-softmax, top-diff, entropy, provided); outputs and model experiments. */
     public String confidence;
     /** Risk names (method.md §2); for cached scores, {@code score-gap}. */
@@ -139,9 +156,10 @@ public final class ExperimentConfig {
     public static final class FashionMnist extends DataConfig {
         public static final String TYPE = "fashion-mnist";
         public Path dir = Path.of("/usr/share/datasets/fashion-mnist");
-        /** Images held out of training for validation. */
-        public Integer validationSize = 5000;
-        public Long splitSeed = 20240530L;
+        /** Images held out of training for validation (unset: {@link TrainConfig#defaults()}). */
+        public Integer validationSize;
+        /** Seed of that split (unset: {@link TrainConfig#defaults()}). */
+        public Long splitSeed;
         /** Which images are exported and used for calibration/test: {@code test} (10,000) or {@code validation}. */
         public String split = "test";
 
@@ -157,8 +175,8 @@ public final class ExperimentConfig {
         public Path dir = Path.of("/usr/share/wordnet");
         /** Held-out test glosses used for calibration/test: the first N of the test split (0: all of them). */
         public Integer evalSize = 0;
-        /** eenn-models' split by synset offset; only its default seed is supported. */
-        public Long splitSeed = 20240520L;
+        /** eenn-models' split by synset offset; only its default seed is supported (unset: that seed). */
+        public Long splitSeed;
 
         @Override
         public String type() {
@@ -166,52 +184,60 @@ public final class ExperimentConfig {
         }
     }
 
-    /** The network of a model experiment; {@code type} picks the architecture. */
+    /**
+     * The network of a model experiment: {@code type} picks the architecture, {@code cache_dir} where trained models
+     * are kept; every other key is a key of the architecture's configuration record, read directly (unset keys: its
+     * {@code defaults()}).
+     */
+    @JsonDeserialize(using = ModelConfig.Reader.class)
     public static final class ModelConfig {
         /** {@code multi-exit-resnet} or {@code multi-exit-transformer}. */
         public String type;
         /** Where trained models are cached, one folder per config hash; default ~/.cache/eenn-rc/models. */
         public Path cacheDir;
-        public Long seed = 42L;
-        // multi-exit-resnet
-        public Integer stemWidth;
-        public Integer stemStride;
-        public List<Integer> widths;
-        public List<Integer> blocks;
-        public List<Integer> strides;
-        public Integer headHidden;
-        // multi-exit-transformer
-        public Integer layers;
-        public Integer vocabSize;
-        public Integer dModel;
-        public Integer heads;
-        public Integer ffDim;
-        public Integer maxLength;
-        /** {@code mean} (masked mean of the positions) or {@code cls} (the [CLS] position). */
-        public String pooling;
-    }
+        /** The network when {@code type} is {@code multi-exit-resnet}, else null. */
+        public MultiExitResNetConfig resnet;
+        /** The network when {@code type} is {@code multi-exit-transformer}, else null. */
+        public TransformerConfig transformer;
 
-    /** Training settings of a model experiment. Unset keys keep the trainer's defaults. */
-    public static final class TrainingConfig {
-        public Integer epochs;
-        public Integer batchSize;
-        /** adam, nesterov or sgd. */
-        public String optimizer;
-        public Double learningRate;
-        public Double momentum;
-        /** constant, cosine or step. */
-        public String schedule;
-        public Double warmupFraction;
-        public Double weightDecay;
-        public List<Double> exitWeights;
-        /** {@code joint} (every exit trains the backbone) or {@code detached} (only the last one does; transformer only). */
-        public String exitTraining;
-        /** Dropout rate of the transformer's embeddings and residual branches (0: none; transformer only). */
-        public Double dropout;
-        public Boolean augmentFlip;
-        public Long seed;
-        /** Train on the first N training images only (0: all). */
-        public Integer maxTrainImages;
-        public Integer evalBatchSize;
+        /** Number of exits of the configured network. */
+        public int numExits() {
+            return resnet != null ? resnet.numExits() : transformer.numExits();
+        }
+
+        /** Takes out {@code type} and {@code cache_dir}, then reads the rest as the record {@code type} names. */
+        static final class Reader extends JsonDeserializer<ModelConfig> {
+            private static final String TYPES = ModelIO.RESNET + " or " + ModelIO.TRANSFORMER;
+
+            @Override
+            public ModelConfig deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                JsonNode n = ctxt.readTree(p);
+                if (!n.isObject()) {
+                    throw MismatchedInputException.from(p, ModelConfig.class, "expected a mapping of keys");
+                }
+                ObjectNode rest = ((ObjectNode) n).deepCopy();
+                JsonNode type = rest.remove("type");
+                JsonNode cache = rest.remove("cache_dir");
+                ModelConfig m = new ModelConfig();
+                if (cache != null && !cache.isNull()) {
+                    if (!cache.isTextual()) throw problem(p, "cache_dir", "expected a folder path (a string), got " + ConfigLoader.show(cache));
+                    m.cacheDir = Path.of(cache.textValue());
+                }
+                if (type == null || type.isNull()) throw problem(p, "type", "missing (required); expected " + TYPES);
+                m.type = type.asText();
+                switch (m.type) {
+                    case ModelIO.RESNET -> m.resnet = ctxt.readTreeAsValue(rest, MultiExitResNetConfig.class);
+                    case ModelIO.TRANSFORMER -> m.transformer = ctxt.readTreeAsValue(rest, TransformerConfig.class);
+                    default -> throw problem(p, "type", "unknown type " + ConfigLoader.show(type) + "; expected " + TYPES);
+                }
+                return m;
+            }
+
+            private static JsonMappingException problem(JsonParser p, String key, String message) {
+                JsonMappingException e = JsonMappingException.from(p, message);
+                e.prependPath(ModelConfig.class, key);
+                return e;
+            }
+        }
     }
 }

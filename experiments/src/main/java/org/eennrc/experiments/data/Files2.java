@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eennrc.models.SettingsJson;
 import org.eennrc.risk.provenance.FileDigest;
 
 /** Small helpers for the provenance of input files (the hashing is {@link FileDigest}'s). */
@@ -16,6 +17,15 @@ public final class Files2 {
 
     public static String sha256(String text) {
         return FileDigest.sha256(text);
+    }
+
+    /**
+     * The text whose SHA-256 names a model cache folder: a header naming the pipeline and its version, then the
+     * canonical JSON ({@link SettingsJson#canonical}) of the settings that decide the trained model. Two configs with
+     * the same settings give the same text however they are written; any changed setting changes it.
+     */
+    public static String settingsText(String header, Map<String, Object> settings) {
+        return header + "\n" + SettingsJson.canonical(settings) + "\n";
     }
 
     /** {path, bytes, sha256} of an input file (or {path, error} when it cannot be read). */

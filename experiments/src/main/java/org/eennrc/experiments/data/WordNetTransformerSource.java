@@ -2,24 +2,23 @@ package org.eennrc.experiments.data;
 
 import com.google.inject.Inject;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 import org.eennrc.core.ExitOutputs;
 import org.eennrc.core.ExitOutputsNpz;
 import org.eennrc.experiments.config.ConfigException;
 import org.eennrc.experiments.config.ExperimentConfig;
-import org.eennrc.experiments.config.ExperimentConfig.ModelConfig;
+import org.eennrc.models.ModelIO;
 import org.eennrc.models.text.TextPipeline;
 import org.eennrc.models.text.TextTrainer;
 import org.eennrc.models.text.TransformerConfig;
 import org.eennrc.models.text.WordNetGlosses;
 import org.eennrc.models.train.TrainingListener;
 import org.eennrc.models.train.TrainConfig;
+import org.eennrc.risk.io.AtomicFiles;
 
 /**
  * The multi-exit transformer on WordNet glosses ({@code data.type: wordnet}): trains it with eenn-models'
@@ -43,38 +42,10 @@ public final class WordNetTransformerSource implements OutputsSource {
         this.options = options;
     }
 
-    /** The network of the config (unset keys: eenn-models' defaults). */
-    public static TransformerConfig modelConfig(ModelConfig m) {
-        TransformerConfig d = TransformerConfig.defaults(TransformerConfig.DEFAULT_VOCAB);
-        return new TransformerConfig(
-                m.vocabSize != null ? m.vocabSize : d.vocabSize(),
-                m.maxLength != null ? m.maxLength : d.maxLength(),
-                m.dModel != null ? m.dModel : d.dModel(),
-                m.heads != null ? m.heads : d.heads(),
-                m.ffDim != null ? m.ffDim : d.ffDim(),
-                m.layers != null ? m.layers : d.blocks(),
-                d.numClasses(),
-                m.seed != null ? m.seed : d.seed(),
-                m.pooling != null ? pooling(m.pooling) : d.pooling());
-    }
-
-    private static TransformerConfig.Pooling pooling(String name) {
-        try {
-            return TransformerConfig.Pooling.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("pooling must be mean or cls, got '" + name + "'", e);
-        }
-    }
-
+    /** The text whose SHA-256 names the cache folder: the canonical JSON of the model and training records. */
     static String hashText(TransformerConfig m, TrainConfig t, long splitSeed) {
-        StringBuilder sb = new StringBuilder("eenn-rc wordnet multi-exit-transformer v1\n");
-        for (Properties p : List.of(m.toProperties(), t.toProperties())) {
-            new TreeMap<>(p).forEach((k, v) -> {
-                if (!String.valueOf(k).contains("progress")) sb.append(k).append('=').append(v).append('\n');
-            });
-        }
-        sb.append("data.split_seed=").append(splitSeed).append('\n');
-        return sb.toString();
+        return Files2.settingsText("eenn-rc wordnet multi-exit-transformer v2",
+                Map.of("model", m, "training", t, "split_seed", splitSeed));
     }
 
     @Override
@@ -88,18 +59,8 @@ public final class WordNetTransformerSource implements OutputsSource {
         if (data.evalSize != null && data.evalSize < 0) {
             throw new ConfigException(where, "data.eval_size", "must be >= 0 (0: every test gloss), got " + data.evalSize);
         }
-        TransformerConfig model;
-        TrainConfig train;
-        try {
-            model = modelConfig(config.model);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(where, "model", e.getMessage(), e);
-        }
-        try {
-            train = FashionMnistResnetSource.trainConfigBuilder(config.training).build();
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(where, "training", e.getMessage(), e);
-        }
+        TransformerConfig model = config.model.transformer;
+        TrainConfig train = config.training; // checked against the network by ConfigLoader
         String text = hashText(model, train, splitSeed);
         String hash = Files2.sha256(text).substring(0, 16);
         Path dir = options.modelDir(config.model, "wordnet-transformer-" + hash);
@@ -109,6 +70,7 @@ public final class WordNetTransformerSource implements OutputsSource {
         provenance.put("model", model.toString());
         provenance.put("training", train.toString());
         boolean cached = !options.retrain() && Files.isRegularFile(dir.resolve(TextTrainer.MODEL_FILE))
+                && Files.isRegularFile(dir.resolve(ModelIO.CONFIG_FILE))
                 && Files.isRegularFile(dir.resolve(TextTrainer.VOCAB_FILE));
         if (cached) {
             log.info("reusing the cached model " + dir + " (config hash " + hash + ")");
@@ -116,7 +78,7 @@ public final class WordNetTransformerSource implements OutputsSource {
         } else {
             log.info("training the multi-exit transformer (" + model + "; " + train + ") into " + dir);
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("config-hash.txt"), text);
+            AtomicFiles.write(dir.resolve("config-hash.txt"), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
             boolean resume = !options.retrain()
                     && Files.isRegularFile(dir.resolve(TextTrainer.CHECKPOINT_DIR).resolve(org.eennrc.models.train.Checkpoints.LAST));
             if (resume) log.info("resuming from the last checkpoint in " + dir.resolve(TextTrainer.CHECKPOINT_DIR));
