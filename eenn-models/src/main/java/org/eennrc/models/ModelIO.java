@@ -15,6 +15,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.eennrc.models.train.Checkpoints;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.risk.io.AtomicFiles;
+import org.eennrc.risk.provenance.Provenance;
 
 /**
  * Saving and loading trained models: the network file ({@code model.zip}, DL4J ModelSerializer format, for the
@@ -66,6 +67,28 @@ public final class ModelIO {
             throw new UncheckedIOException(e);
         }
         writeDescription(dir, new Description<>(RESNET, config, training, trained));
+    }
+
+    /** The provenance of a trained model, beside it. */
+    public static final String PROVENANCE_FILE = "provenance.json";
+
+    /**
+     * Writes {@code dir/provenance.json}: the project's one provenance record (the tool's version and commit, Java,
+     * OS, seed, start and end), with what the training did: the model type, epochs and iterations, time and speed.
+     */
+    public static void writeProvenance(Path dir, Provenance.Builder provenance, Description<?> d,
+                                       org.eennrc.models.train.EarlyExitTrainer.Result run) {
+        try {
+            provenance.seed(d.training().seed())
+                    .detail("model_type", d.type())
+                    .detail("epochs_trained", d.trained().epochs())
+                    .detail("iterations_trained", d.trained().iterations())
+                    .detail("train_seconds_this_run", run.wallSeconds())
+                    .detail("train_samples_per_second", run.trainSamplesPerSecond())
+                    .finish().write(dir.resolve(PROVENANCE_FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + dir.resolve(PROVENANCE_FILE), e);
+        }
     }
 
     /** Writes {@code dir/model.json} atomically. */

@@ -66,6 +66,10 @@ class TrainerTest {
         // a checkpoint loads as a model too, its configuration from the JSON beside it
         assertThat(ModelIO.load(tmp.resolve("run/checkpoints/epoch-0003.zip")).config()).isEqualTo(TINY);
         assertThat(m.graph().params().equalsWithEps(r.graph().params(), 0.0)).isTrue();
+        // and its provenance is the project's one record, with what training did
+        String prov = Files.readString(tmp.resolve("run").resolve(ModelIO.PROVENANCE_FILE));
+        assertThat(prov).contains("\"command\": \"train multi-exit-resnet\"").contains("\"epochs_trained\": 3")
+                .contains("\"seed\": 42").contains("\"version\"");
     }
 
     @Test

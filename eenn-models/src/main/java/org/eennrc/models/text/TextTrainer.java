@@ -25,6 +25,7 @@ import org.eennrc.models.train.TrainConfig;
 import org.eennrc.models.train.TrainableNetwork;
 import org.eennrc.models.train.TrainingListener;
 import org.eennrc.risk.io.AtomicFiles;
+import org.eennrc.risk.provenance.Provenance;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -115,6 +116,7 @@ public final class TextTrainer {
         listeners.add(out);
         out.onStart(String.format(Locale.ROOT, "[text] %s%n[text] %s; train %d, validation %d texts", model, cfg, n,
                 validation.size()));
+        Provenance.Builder provenance = Provenance.start("train " + ModelIO.TRANSFORMER, List.of());
         EarlyExitTrainer.Result r = EarlyExitTrainer.builder(net, batches(model, cfg, train))
                 .settings(cfg, totalIters)
                 .stopAfterEpochs(stopAfterEpochs)
@@ -127,8 +129,10 @@ public final class TextTrainer {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            ModelIO.writeDescription(outDir, new ModelIO.Description<>(ModelIO.TRANSFORMER, model, cfg,
-                    new ModelIO.Trained(r.completedEpochs(), net.iteration())));
+            ModelIO.Description<TransformerConfig> d = new ModelIO.Description<>(ModelIO.TRANSFORMER, model, cfg,
+                    new ModelIO.Trained(r.completedEpochs(), net.iteration()));
+            ModelIO.writeDescription(outDir, d);
+            ModelIO.writeProvenance(outDir, provenance, d, r);
         }
         return new Result(model, cfg, net.graph(), r.history(), r.completedEpochs(), r.finished(), r.wallSeconds(),
                 r.trainSamplesPerSecond(), outDir);

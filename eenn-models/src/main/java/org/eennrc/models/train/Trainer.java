@@ -14,6 +14,7 @@ import org.eennrc.models.MultiExitResNetConfig;
 import org.eennrc.models.SettingException;
 import org.eennrc.models.data.FashionMnist;
 import org.eennrc.models.data.ImageSet;
+import org.eennrc.risk.provenance.Provenance;
 
 /**
  * The built-in ResNet's training recipe on {@link EarlyExitTrainer}: joint training of all exits (DL4J sums the
@@ -99,6 +100,7 @@ public final class Trainer {
         listeners.add(out);
         out.onStart(String.format(Locale.ROOT, "[eenn] %s%n[eenn] %s; train %d, validation %d images", model, cfg, n,
                 validation.size()));
+        Provenance.Builder provenance = Provenance.start("train " + ModelIO.RESNET, List.of());
         EarlyExitTrainer.Result r = EarlyExitTrainer.builder(net, train.shuffled(cfg.batchSize(), cfg.seed(),
                         cfg.augmentFlip()))
                 .settings(cfg, totalIters)
@@ -107,7 +109,9 @@ public final class Trainer {
                 .resume(resume)
                 .train();
         if (r.finished()) {
-            ModelIO.save(outDir, model, net.graph(), cfg, new ModelIO.Trained(r.completedEpochs(), net.iteration()));
+            ModelIO.Trained trained = new ModelIO.Trained(r.completedEpochs(), net.iteration());
+            ModelIO.save(outDir, model, net.graph(), cfg, trained);
+            ModelIO.writeProvenance(outDir, provenance, new ModelIO.Description<>(ModelIO.RESNET, model, cfg, trained), r);
         }
         return new TrainResult(model, cfg, net.graph(), r.history(), r.completedEpochs(), r.finished(), r.wallSeconds(),
                 r.trainSamplesPerSecond(), outDir);
