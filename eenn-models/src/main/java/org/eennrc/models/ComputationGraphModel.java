@@ -108,7 +108,7 @@ public final class ComputationGraphModel implements EarlyExitModel {
      * per-channel scale and shift ({@code W' = a·W}, {@code bias' = a·bias + b}, with {@code y = a·x + b} the batch
      * norm at inference, read off the trained layer), and the activation layer after it when that is the batch
      * norm's only consumer. The folded graph does less work per image (no separate batch-norm and activation passes
-     * over the feature maps; 1.2–1.4× the images per second on the built-in ResNet, docs/models.md) and gives the
+     * over the feature maps; 1.1–1.5× the images per second at batch 128 on the built-in ResNet, docs/models.md) and gives the
      * same probabilities up to float rounding (within 1e-4 on the tests' networks). Batch norms elsewhere stay as
      * they are ({@link #unfoldedBatchNorms()}).
      *
