@@ -35,15 +35,19 @@ import org.eennrc.risk.controllers.EmpiricalRiskController;
  * the other half and the wall-clock speedup is compared with the one the multiply-add counts predict. Real early
  * exit must give the simulated exit's decisions sample by sample; the run says whether it did.
  *
+ * <p>{@code --fold} runs the model with batch norm folded into the convolutions
+ * ({@link ComputationGraphModel#withFoldedBatchNorm()}): the exported outputs (and so the calibration), the full model
+ * and real early exit all run the folded graphs, as a deployment would.
+ *
  * <pre>
  * OMP_WAIT_POLICY=PASSIVE java $JOPTS -cp $CP org.eennrc.bench.InferBench --model runs/fmnist-resnet
  *   [--data-dir DIR] [--batch 128] [--lambda X | --policy FILE | --epsilon 0.05] [--latency-samples 500]
- *   [--repeats 3] [--seed 1]
+ *   [--repeats 3] [--seed 1] [--fold]
  * </pre>
  */
 public final class InferBench {
     private static final Set<String> OPTIONS = Set.of("model", "data-dir", "batch", "lambda", "policy", "epsilon",
-            "latency-samples", "repeats", "seed");
+            "latency-samples", "repeats", "seed", "fold");
 
     private InferBench() {
     }
@@ -66,6 +70,11 @@ public final class InferBench {
         System.out.println("[infer] " + Dl4jRuntime.describe());
         System.out.println("[infer] " + m.config());
         ComputationGraphModel model = MultiExitResNet.earlyExitModel(m.config(), m.graph());
+        if (a.flag("fold")) {
+            model = model.withFoldedBatchNorm();
+        }
+        System.out.println("[infer] batch norm folded into the convolutions: " + model.foldsBatchNorm()
+                + " (batch-norm layers left: " + model.unfoldedBatchNorms().size() + ")");
         double[] cum = model.cumulativeCost();
         double fullCost = model.fullModelCost();
         int exits = model.numExits();
@@ -158,9 +167,9 @@ public final class InferBench {
         System.out.printf(Locale.ROOT, "[infer] process CPU seconds per pass: full %s, early exit %s -> CPU-time speedup %.3f "
                 + "(ratio to FLOPs %.3f; less sensitive to other processes than wall time)%n", fmt(fullCpu), fmt(eeCpu),
                 cpuSpeedup, cpuSpeedup / predicted);
-        System.out.printf(Locale.ROOT, "[infer] RESULT batch=%d lambda=%.2f full_img_s=%.0f ee_img_s=%.0f "
-                        + "measured_speedup=%.3f flops_speedup=%.3f ratio=%.3f%n", batch, lambda, evalSet.size() / bestFull,
-                evalSet.size() / bestEe, measured, predicted, measured / predicted);
+        System.out.printf(Locale.ROOT, "[infer] RESULT fold=%b batch=%d lambda=%.2f full_img_s=%.0f ee_img_s=%.0f "
+                        + "measured_speedup=%.3f flops_speedup=%.3f ratio=%.3f%n", model.foldsBatchNorm(), batch, lambda,
+                evalSet.size() / bestFull, evalSet.size() / bestEe, measured, predicted, measured / predicted);
 
         // 4. batch-1 latency
         if (latencyN > 0) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.eennrc.core.ExitPolicy;
 import org.eennrc.core.ExitResult;
+import org.eennrc.models.ComputationGraphModel;
 import org.eennrc.models.EarlyExitModel;
 import org.eennrc.models.EarlyExitPredictor;
 import org.eennrc.models.Exporter;
@@ -35,8 +36,8 @@ import picocli.CommandLine.Spec;
                     + "to a trained model, stage by stage with sub-batch compaction (samples that exit are not "
                     + "computed further). Prints one JSON line: samples, accuracy, mean exit layer, exit histogram, "
                     + "mean_cost and full_model_cost (multiply-adds per sample, counted from the graph), "
-                    + "samples_per_second (and the full model's with --compare-full). Works on a ResNet or a "
-                    + "transformer training folder (detected from its files).",
+                    + "samples_per_second (and the full model's with --compare-full), batch_norm_folded. Works on a "
+                    + "ResNet or a transformer training folder (detected from its files).",
             ""},
         footer = {"", "Example:",
             "  eenn infer --model runs/resnet --policy policy.json --split test --batch-size 128 --compare-full"})
@@ -65,6 +66,14 @@ public final class InferCommand implements Callable<Integer> {
     @Option(names = "--compare-full", description = "Also time the full model (every stage) on the same samples.")
     boolean compareFull;
 
+    @Option(names = "--fold-batch-norm",
+            description = "Run the ResNet with batch norm folded into its convolutions: faster, the same probabilities "
+                    + "up to float rounding. Calibrate the policy on outputs of the folded model (as exported by "
+                    + "ComputationGraphModel.withFoldedBatchNorm().outputs): with a policy calibrated on unfolded "
+                    + "outputs, decisions may differ on borderline samples whose confidence lies within float rounding "
+                    + "of the threshold. Not for the transformer, which has no batch norm.")
+    boolean foldBatchNorm;
+
     @Spec
     CommandSpec spec;
 
@@ -92,7 +101,12 @@ public final class InferCommand implements Callable<Integer> {
 
     /** Real early exit with the generic predictor, on whichever built-in model the folder holds. */
     private ObjectNode infer(ExitPolicy policy, Exporter.Split s) {
-        Prepared p = ModelOptions.isTransformer(model) ? transformer(s) : resNet(s);
+        boolean transformer = ModelOptions.isTransformer(model);
+        if (transformer && foldBatchNorm) {
+            throw new CliException("--fold-batch-norm: the transformer has no batch norm to fold; it applies to ResNet "
+                    + "models");
+        }
+        Prepared p = transformer ? transformer(s) : resNet(s);
         EarlyExitPredictor predictor = p.model().predictor();
         ExitResult r = predictor.predict(p.data(), policy);
         ObjectNode j = Json.object();
@@ -104,6 +118,7 @@ public final class InferCommand implements Callable<Integer> {
         j.set("exit_histogram", Json.MAPPER.valueToTree(r.exitHistogram()));
         Json.put(j, "mean_cost", r.meanCost(p.model().cumulativeCost()));
         Json.put(j, "full_model_cost", p.model().fullModelCost());
+        j.put("batch_norm_folded", foldBatchNorm);
         Json.put(j, "seconds", r.seconds());
         Json.put(j, "samples_per_second", r.samplesPerSecond());
         if (compareFull) {
@@ -129,7 +144,7 @@ public final class InferCommand implements Callable<Integer> {
         ModelIO.TrainedModel m = ModelIO.load(model);
         ImageSet data = Exporter.fashionMnistSplit(m, dataDir, s);
         if (limit != null) data = data.range(0, Math.min(limit, data.size()));
-        return new Prepared(MultiExitResNet.earlyExitModel(m.config(), m.graph()), data.iterator(batchSize),
-                data.labels());
+        ComputationGraphModel cg = MultiExitResNet.earlyExitModel(m.config(), m.graph());
+        return new Prepared(foldBatchNorm ? cg.withFoldedBatchNorm() : cg, data.iterator(batchSize), data.labels());
     }
 }

@@ -51,6 +51,17 @@ class ModelCommandsTest {
         int total = 0;
         for (JsonNode h : i.get("exit_histogram")) total += h.asInt();
         assertThat(total).isEqualTo(i.get("samples").asInt());
+        assertThat(i.get("batch_norm_folded").asBoolean()).isFalse();
+
+        // batch norm folded into the convolutions: the same samples and (up to float rounding) the same answers
+        EennCliTest.Result folded = EennCliTest.run("infer", "--model", model.toString(), "--policy",
+                policy.toString(), "--split", "validation", "--batch-size", "50", "--fold-batch-norm");
+        assertThat(folded.code()).as(folded.err()).isZero();
+        JsonNode f = folded.lines().get(0);
+        assertThat(f.get("batch_norm_folded").asBoolean()).isTrue();
+        assertThat(f.get("samples").asInt()).isEqualTo(i.get("samples").asInt());
+        assertThat(f.get("mean_exit_layer").asDouble()).isCloseTo(i.get("mean_exit_layer").asDouble(),
+                org.assertj.core.api.Assertions.within(0.01));
     }
 
     /** The same chain for the WordNet transformer (needs wordnet-base): a 1-epoch model on 256 real glosses. */
@@ -82,6 +93,10 @@ class ModelCommandsTest {
         assertThat(i.get("mean_exit_layer").asDouble()).isEqualTo(c.get("mean_exit_layer").asDouble(),
                 org.assertj.core.api.Assertions.within(1e-9));
         assertThat(i.get("samples").asInt()).isEqualTo(c.get("n").asInt());
+        EennCliTest.Result fold = EennCliTest.run("infer", "--model", model.toString(), "--policy", policy.toString(),
+                "--fold-batch-norm");
+        assertThat(fold.code()).isEqualTo(EennCli.EXIT_INPUT);
+        assertThat(fold.err()).contains("--fold-batch-norm: the transformer has no batch norm to fold");
     }
 
     @Test

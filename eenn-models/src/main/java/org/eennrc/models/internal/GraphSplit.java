@@ -13,6 +13,7 @@ import java.util.Set;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -165,6 +166,13 @@ public final class GraphSplit {
         List<String> outs = new ArrayList<>(st.produces());
         outs.add(st.exit());
         sub.setNetworkOutputs(outs);
+        if (outputReadsAnInput(sub)) {
+            // DL4J 1.0.0-M2.1 fails in ComputationGraph.output (a NullPointerException on a null LayerWorkspaceMgr)
+            // when an output of the graph is computed directly from a network input and feeds further vertices, as
+            // when a stage's first convolution (e.g. a folded conv + batch norm + ReLU) is an array it hands on.
+            // Without workspaces the same graph runs.
+            sub.setInferenceWorkspaceMode(WorkspaceMode.NONE);
+        }
         ComputationGraph g = new ComputationGraph(sub);
         g.init();
         copyParamsByName(trained, g);
@@ -189,6 +197,18 @@ public final class GraphSplit {
                 l.setParams(src.params().dup());
             }
         }
+    }
+
+    /** Whether some network output of {@code conf} takes a network input as one of its inputs. */
+    private static boolean outputReadsAnInput(ComputationGraphConfiguration conf) {
+        for (String o : conf.getNetworkOutputs()) {
+            for (String u : conf.getVertexInputs().getOrDefault(o, List.of())) {
+                if (conf.getNetworkInputs().contains(u)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Set<String> ancestors(String v, Map<String, List<String>> inputsOf, Set<String> networkInputs) {
