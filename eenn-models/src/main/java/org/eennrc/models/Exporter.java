@@ -43,13 +43,31 @@ public final class Exporter {
      * @return the outputs written
      */
     public static ExitOutputs export(Path modelPath, Path dataDir, Split split, Path outNpz) {
+        return export(modelPath, dataDir, split, outNpz, false);
+    }
+
+    /**
+     * As {@link #export(Path, Path, Split, Path)}; with {@code foldBatchNorm} the outputs of the folded inference form
+     * ({@link ComputationGraphModel#withFoldedBatchNorm()}), to calibrate a policy for folded real early exit.
+     */
+    public static ExitOutputs export(Path modelPath, Path dataDir, Split split, Path outNpz, boolean foldBatchNorm) {
         ModelIO.TrainedModel m = ModelIO.load(modelPath);
-        return export(m.config(), m.graph(), fashionMnistSplit(m, dataDir, split), outNpz);
+        return export(m.config(), m.graph(), fashionMnistSplit(m, dataDir, split), outNpz, foldBatchNorm);
     }
 
     /** Runs every exit of the ResNet on {@code data} and writes the compressed npz. */
     public static ExitOutputs export(MultiExitResNetConfig c, ComputationGraph g, ImageSet data, Path outNpz) {
-        ExitOutputs o = MultiExitResNet.earlyExitModel(c, g).outputs(data.iterator(DEFAULT_BATCH));
+        return export(c, g, data, outNpz, false);
+    }
+
+    /** As above, optionally through the folded inference form. */
+    public static ExitOutputs export(MultiExitResNetConfig c, ComputationGraph g, ImageSet data, Path outNpz,
+                                     boolean foldBatchNorm) {
+        ComputationGraphModel model = MultiExitResNet.earlyExitModel(c, g);
+        if (foldBatchNorm) {
+            model = model.withFoldedBatchNorm();
+        }
+        ExitOutputs o = model.outputs(data.iterator(DEFAULT_BATCH));
         write(o, outNpz);
         return o;
     }

@@ -44,6 +44,12 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing --out npz archive (e.g. an earlier export).")
     boolean force;
 
+    @Option(names = "--fold-batch-norm",
+            description = "Export the ResNet with batch norm folded into its convolutions (the form 'eenn infer "
+                    + "--fold-batch-norm' runs), so that a policy calibrated on these outputs gives exactly the "
+                    + "decisions of folded real early exit. Not for the transformer, which has no batch norm.")
+    boolean foldBatchNorm;
+
     @Spec
     CommandSpec spec;
 
@@ -55,16 +61,21 @@ public final class ExportCommand implements Callable<Integer> {
             throw new UsageException("--out " + out + ": the outputs are an npz archive; name the file *.npz");
         }
         Outputs.checkFile(out, force, "--out", Outputs::isNpz, "npz archive");
+        if (foldBatchNorm && ModelOptions.isTransformer(model)) {
+            throw new CliException("--fold-batch-norm: the transformer has no batch norm to fold; it applies to ResNet "
+                    + "models");
+        }
         ExitOutputs o = ModelOptions.modelCall(() -> ModelOptions.isTransformer(model)
                 ? org.eennrc.models.text.TextPipeline.export(model, dataDir,
                         s.name().toLowerCase(java.util.Locale.ROOT), out, 256)
-                : Exporter.export(model, dataDir, s, out));
+                : Exporter.export(model, dataDir, s, out, foldBatchNorm));
         ObjectNode j = Json.object();
         j.put("outputs", out.toString());
         j.put("samples", o.numSamples());
         j.put("exits", o.numExits());
         j.put("classes", o.numClasses());
         j.set("flops", Json.array(o.flops()));
+        j.put("batch_norm_folded", foldBatchNorm);
         if (!ModelOptions.isTransformer(model)) j.put("summary", Exporter.summary(o));
         spec.commandLine().getOut().println(Json.line(j));
         spec.commandLine().getOut().flush();

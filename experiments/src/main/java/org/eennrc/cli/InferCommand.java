@@ -69,7 +69,7 @@ public final class InferCommand implements Callable<Integer> {
     @Option(names = "--fold-batch-norm",
             description = "Run the ResNet with batch norm folded into its convolutions: faster, the same probabilities "
                     + "up to float rounding. Calibrate the policy on outputs of the folded model (as exported by "
-                    + "ComputationGraphModel.withFoldedBatchNorm().outputs): with a policy calibrated on unfolded "
+                    + "'eenn export --fold-batch-norm'): with a policy calibrated on unfolded "
                     + "outputs, decisions may differ on borderline samples whose confidence lies within float rounding "
                     + "of the threshold. Not for the transformer, which has no batch norm.")
     boolean foldBatchNorm;

@@ -62,6 +62,23 @@ class ModelCommandsTest {
         assertThat(f.get("samples").asInt()).isEqualTo(i.get("samples").asInt());
         assertThat(f.get("mean_exit_layer").asDouble()).isCloseTo(i.get("mean_exit_layer").asDouble(),
                 org.assertj.core.api.Assertions.within(0.01));
+
+        // calibrated on folded outputs, folded real early exit is exactly the simulated exit again
+        Path foldedNpz = dir.resolve("val-folded.npz");
+        EennCliTest.Result fx = EennCliTest.run("export", "--model", model.toString(), "--split", "validation",
+                "--out", foldedNpz.toString(), "--fold-batch-norm");
+        assertThat(fx.code()).as(fx.err()).isZero();
+        assertThat(fx.lines().get(0).get("batch_norm_folded").asBoolean()).isTrue();
+        Path foldedPolicy = dir.resolve("policy-folded.json");
+        EennCliTest.Result fc = EennCliTest.run("calibrate", "--outputs", foldedNpz.toString(), "--risk",
+                "prediction-consistency", "--controller", "crc", "--epsilon", "0.2", "--save-policy",
+                foldedPolicy.toString());
+        assertThat(fc.code()).as(fc.err()).isZero();
+        EennCliTest.Result fi = EennCliTest.run("infer", "--model", model.toString(), "--policy",
+                foldedPolicy.toString(), "--split", "validation", "--batch-size", "50", "--fold-batch-norm");
+        assertThat(fi.code()).as(fi.err()).isZero();
+        assertThat(fi.lines().get(0).get("mean_exit_layer").asDouble())
+                .isEqualTo(fc.lines().get(0).get("mean_exit_layer").asDouble(), org.assertj.core.api.Assertions.within(1e-9));
     }
 
     /** The same chain for the WordNet transformer (needs wordnet-base): a 1-epoch model on 256 real glosses. */
