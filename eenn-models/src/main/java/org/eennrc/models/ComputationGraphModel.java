@@ -16,7 +16,6 @@ import org.eennrc.models.internal.BatchNormFolding;
 import org.eennrc.models.internal.Batches;
 import org.eennrc.models.internal.GraphSplit;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /**
@@ -210,22 +209,12 @@ public final class ComputationGraphModel implements EarlyExitModel {
 
     @Override
     public double[] cumulativeCost() {
-        double[] c = new double[exits.size()];
-        double acc = 0;
-        for (int s = 0; s < c.length; s++) {
-            acc += split.stages().get(s).trunkCost() + split.stages().get(s).headCost();
-            c[s] = acc;
-        }
-        return c;
+        return staged(List.of()).cumulativeCost();
     }
 
     @Override
     public double fullModelCost() {
-        double acc = 0;
-        for (GraphSplit.Stage s : split.stages()) {
-            acc += s.trunkCost();
-        }
-        return acc + split.stages().get(exits.size() - 1).headCost();
+        return staged(List.of()).fullModelCost();
     }
 
     /**
@@ -235,31 +224,16 @@ public final class ComputationGraphModel implements EarlyExitModel {
     @Override
     public ExitOutputs outputs(MultiDataSetIterator data) {
         ComputationGraph run = folding == null ? graph : folding.apply(graph);
-        Batches.reset(data);
-        int l = exits.size();
-        Batches.Floats probs = new Batches.Floats();
-        List<int[]> labels = new ArrayList<>();
-        boolean labelled = true;
-        int n = 0;
-        while (data.hasNext()) {
-            MultiDataSet batch = data.next();
-            Batches.inputs(batch, graph.getConfiguration().getNetworkInputs(), null); // checks the arity, refuses masks
-            int m = Batches.size(batch);
+        List<String> inputs = graph.getConfiguration().getNetworkInputs();
+        return StagedModel.collectOutputs(data, exits.size(), numClasses, cumulativeCost(), batch -> {
+            Batches.inputs(batch, inputs, null); // checks the arity, refuses masks
             INDArray[] o = run.output(false, batch.getFeatures());
-            float[] interleaved = new float[m * l * numClasses];
-            for (int s = 0; s < l; s++) {
-                float[] p = Batches.oneExitProbabilities(o[exitOutputIndex[s]], numClasses);
-                for (int j = 0; j < m; j++) {
-                    System.arraycopy(p, j * numClasses, interleaved, (j * l + s) * numClasses, numClasses);
-                }
+            INDArray[] probs = new INDArray[exitOutputIndex.length];
+            for (int s = 0; s < probs.length; s++) {
+                probs[s] = o[exitOutputIndex[s]];
             }
-            probs.add(interleaved, 0, interleaved.length);
-            int[] y = Batches.labels(batch);
-            labelled &= y != null;
-            labels.add(y);
-            n += m;
-        }
-        return staged(List.of()).collect(n, probs.toArray(), labelled ? labels : null);
+            return probs;
+        });
     }
 
     /** {@inheritDoc} With {@link #withFoldedBatchNorm()}, its stage graphs are folded. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.eennrc.core.ExitOutputs;
 import org.eennrc.models.internal.Batches;
@@ -127,8 +128,27 @@ public final class StagedModel implements EarlyExitModel {
 
     @Override
     public ExitOutputs outputs(MultiDataSetIterator data) {
-        Batches.reset(data);
         int exits = numExits();
+        return collectOutputs(data, exits, numClasses, cumulativeCost(), batch -> {
+            Map<String, INDArray> state = inputs(batch);
+            INDArray[] probs = new INDArray[exits];
+            for (int s = 0; s < exits; s++) {
+                ExitStage.Output o = run(s, state, s < exits - 1, true);
+                probs[s] = o.probabilities();
+                state.putAll(o.state());
+            }
+            return probs;
+        });
+    }
+
+    /**
+     * Every exit's probabilities on every sample of {@code data}, as exported outputs with the given costs and the
+     * batches' labels (when every batch has them): {@code perExit} gives, for one batch, one [m, C] array per exit.
+     * The one export loop of the models package.
+     */
+    static ExitOutputs collectOutputs(MultiDataSetIterator data, int exits, int numClasses, double[] costs,
+                                      Function<MultiDataSet, INDArray[]> perExit) {
+        Batches.reset(data);
         Batches.Floats probs = new Batches.Floats();
         List<int[]> labels = new ArrayList<>();
         boolean labelled = true;
@@ -136,15 +156,13 @@ public final class StagedModel implements EarlyExitModel {
         while (data.hasNext()) {
             MultiDataSet batch = data.next();
             int m = Batches.size(batch);
-            Map<String, INDArray> state = inputs(batch);
+            INDArray[] o = perExit.apply(batch);
             float[] interleaved = new float[m * exits * numClasses];
             for (int s = 0; s < exits; s++) {
-                ExitStage.Output o = run(s, state, s < exits - 1, true);
-                float[] p = Batches.oneExitProbabilities(o.probabilities(), numClasses);
+                float[] p = Batches.oneExitProbabilities(o[s], numClasses);
                 for (int j = 0; j < m; j++) {
                     System.arraycopy(p, j * numClasses, interleaved, (j * exits + s) * numClasses, numClasses);
                 }
-                state.putAll(o.state());
             }
             probs.add(interleaved, 0, interleaved.length);
             int[] y = Batches.labels(batch);
@@ -152,19 +170,14 @@ public final class StagedModel implements EarlyExitModel {
             labels.add(y);
             n += m;
         }
-        return collect(n, probs.toArray(), labelled ? labels : null);
-    }
-
-    /** Assembles exported outputs with this model's costs. */
-    ExitOutputs collect(int n, float[] probs, List<int[]> labelChunks) {
         if (n == 0) {
             throw new IllegalArgumentException("the data set is empty");
         }
-        ExitOutputs.Builder b = ExitOutputs.builder(n, numExits(), numClasses).probsOwned(probs).flops(cumulativeCost());
-        if (labelChunks != null) {
+        ExitOutputs.Builder b = ExitOutputs.builder(n, exits, numClasses).probsOwned(probs.toArray()).flops(costs);
+        if (labelled) {
             int[] y = new int[n];
             int p = 0;
-            for (int[] c : labelChunks) {
+            for (int[] c : labels) {
                 System.arraycopy(c, 0, y, p, c.length);
                 p += c.length;
             }
