@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +48,8 @@ import org.nd4j.linalg.dataset.MultiDataSet;
  * saved parameters, Adam moments and iteration counter (which drives the learning-rate schedule).
  */
 public final class TextTrainer {
-    public static final String CHECKPOINT_DIR = "checkpoints";
+    /** Where the checkpoints go inside the output folder. */
+    public static final String CHECKPOINT_DIR = Checkpoints.FOLDER;
     public static final String MODEL_FILE = "model.sd";
     public static final String VOCAB_FILE = "vocab.txt";
 
@@ -102,26 +102,19 @@ public final class TextTrainer {
         }
         TransformerNetwork net = new TransformerNetwork(model, TextTransformer.buildTraining(model,
                 TextTransformer.initialParameters(model), cfg.updater(totalIters), cfg), cfg.dropout() > 0);
-        List<TrainingListener> listeners = new ArrayList<>();
-        if (validation.size() > 0) {
-            listeners.add(TrainingListener.validation(validation.iterator(cfg.evalBatchSize())));
-        }
         // dropout and exit training shape the training graph (its placeholders, its stop-gradients), so a checkpoint
         // must agree on them as well as on the model
         Map<String, Object> identity = new java.util.LinkedHashMap<>();
         identity.put("model", model);
         identity.put("dropout", cfg.dropout());
         identity.put("exit_training", cfg.exitTraining());
-        listeners.add(new Checkpoints(outDir.resolve(CHECKPOINT_DIR), identity, cfg));
-        listeners.add(out);
         out.onStart(String.format(Locale.ROOT, "[text] %s%n[text] %s; train %d, validation %d texts", model, cfg, n,
                 validation.size()));
         Provenance.Builder provenance = Provenance.start("train " + ModelIO.TRANSFORMER, List.of());
         EarlyExitTrainer.Result r = EarlyExitTrainer.builder(net, batches(model, cfg, train))
-                .settings(cfg, totalIters)
-                .stopAfterEpochs(stopAfterEpochs)
-                .listeners(listeners)
-                .resume(resume)
+                .settings(cfg, totalIters).stopAfterEpochs(stopAfterEpochs).resume(resume)
+                .standardListeners(validation.size() > 0 ? validation.iterator(cfg.evalBatchSize()) : null, outDir,
+                        identity, cfg, out)
                 .train();
         if (r.finished()) {
             try {

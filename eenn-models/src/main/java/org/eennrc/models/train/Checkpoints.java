@@ -39,6 +39,13 @@ import org.eennrc.risk.io.AtomicFiles;
  */
 public final class Checkpoints implements TrainingListener {
     public static final String LAST = "LAST";
+    /** The checkpoint folder inside a training output folder, by convention of the built-in recipes. */
+    public static final String FOLDER = "checkpoints";
+
+    /** Whether {@code outDir} holds a checkpoint to resume from ({@code outDir/checkpoints/LAST}). */
+    public static boolean resumable(java.nio.file.Path outDir) {
+        return java.nio.file.Files.isRegularFile(outDir.resolve(FOLDER).resolve(LAST));
+    }
     private static final Pattern NAME = Pattern.compile("epoch-\\d{4,}");
     private static final String EXT = ".json";
     private static final ObjectMapper JSON = SettingsJson.mapper();

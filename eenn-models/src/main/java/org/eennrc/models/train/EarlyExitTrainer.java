@@ -150,6 +150,19 @@ public final class EarlyExitTrainer {
             return epochs(cfg.epochs()).seed(cfg.seed()).learningRate(i -> cfg.learningRateAt(i, totalIterations));
         }
 
+        /**
+         * The listeners of the built-in recipes, in their order: per-exit validation on {@code validation} (skipped
+         * when null), {@link Checkpoints} in {@code outDir/checkpoints} with the given identity and settings, then
+         * {@code progress}.
+         */
+        public Builder standardListeners(MultiDataSetIterator validation, java.nio.file.Path outDir, Object identity,
+                                         Object settings, TrainingListener progress) {
+            if (validation != null) {
+                listeners(TrainingListener.validation(validation));
+            }
+            return listeners(new Checkpoints(outDir.resolve(Checkpoints.FOLDER), identity, settings), progress);
+        }
+
         public Builder listeners(List<TrainingListener> v) {
             return listeners(v.toArray(new TrainingListener[0]));
         }

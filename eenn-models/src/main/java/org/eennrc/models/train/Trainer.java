@@ -1,7 +1,6 @@
 package org.eennrc.models.train;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -26,7 +25,8 @@ import org.eennrc.risk.provenance.Provenance;
  * ({@link ModelIO}: the model and training configurations and the epochs and iterations trained).
  */
 public final class Trainer {
-    public static final String CHECKPOINT_DIR = "checkpoints";
+    /** Where the checkpoints go inside the output folder. */
+    public static final String CHECKPOINT_DIR = Checkpoints.FOLDER;
 
     private Trainer() {
     }
@@ -92,21 +92,14 @@ public final class Trainer {
         GraphNetwork net = new GraphNetwork(
                 MultiExitResNet.build(model, cfg.updater(totalIters), cfg.weightDecay(), cfg.exitWeights()),
                 InputType.convolutional(model.height(), model.width(), model.channels()));
-        List<TrainingListener> listeners = new ArrayList<>();
-        if (validation.size() > 0) {
-            listeners.add(TrainingListener.validation(validation.iterator(cfg.evalBatchSize())));
-        }
-        listeners.add(new Checkpoints(outDir.resolve(CHECKPOINT_DIR), model, cfg));
-        listeners.add(out);
         out.onStart(String.format(Locale.ROOT, "[eenn] %s%n[eenn] %s; train %d, validation %d images", model, cfg, n,
                 validation.size()));
         Provenance.Builder provenance = Provenance.start("train " + ModelIO.RESNET, List.of());
         EarlyExitTrainer.Result r = EarlyExitTrainer.builder(net, train.shuffled(cfg.batchSize(), cfg.seed(),
                         cfg.augmentFlip()))
-                .settings(cfg, totalIters)
-                .stopAfterEpochs(stopAfterEpochs)
-                .listeners(listeners)
-                .resume(resume)
+                .settings(cfg, totalIters).stopAfterEpochs(stopAfterEpochs).resume(resume)
+                .standardListeners(validation.size() > 0 ? validation.iterator(cfg.evalBatchSize()) : null, outDir,
+                        model, cfg, out)
                 .train();
         if (r.finished()) {
             ModelIO.Trained trained = new ModelIO.Trained(r.completedEpochs(), net.iteration());

@@ -75,7 +75,7 @@ public final class FashionMnistResnetSource implements OutputsSource {
             long t0 = System.nanoTime();
             PrintStream err = System.err;
             // An interrupted earlier run of the same config left checkpoints: continue from the last complete epoch.
-            boolean resume = !options.retrain() && Files.isRegularFile(dir.resolve(Trainer.CHECKPOINT_DIR).resolve(org.eennrc.models.train.Checkpoints.LAST));
+            boolean resume = !options.retrain() && org.eennrc.models.train.Checkpoints.resumable(dir);
             if (resume) log.info("resuming from the last checkpoint in " + dir.resolve(Trainer.CHECKPOINT_DIR));
             Trainer.TrainResult r = Trainer.train(model, train, data.dir, dir, resume, TrainingListener.printing(err, "img"));
             provenance.put("trained", true);

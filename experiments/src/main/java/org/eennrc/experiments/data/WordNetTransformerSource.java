@@ -80,7 +80,7 @@ public final class WordNetTransformerSource implements OutputsSource {
             Files.createDirectories(dir);
             AtomicFiles.write(dir.resolve("config-hash.txt"), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
             boolean resume = !options.retrain()
-                    && Files.isRegularFile(dir.resolve(TextTrainer.CHECKPOINT_DIR).resolve(org.eennrc.models.train.Checkpoints.LAST));
+                    && org.eennrc.models.train.Checkpoints.resumable(dir);
             if (resume) log.info("resuming from the last checkpoint in " + dir.resolve(TextTrainer.CHECKPOINT_DIR));
             long t0 = System.nanoTime();
             PrintStream err = System.err;
