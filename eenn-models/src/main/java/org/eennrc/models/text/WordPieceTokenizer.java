@@ -405,12 +405,9 @@ public final class WordPieceTokenizer {
         for (String t : vocab) {
             sb.append(t).append('\n');
         }
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            org.eennrc.risk.io.AtomicFiles.write(file, out -> out.write(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + file, e);
         }
