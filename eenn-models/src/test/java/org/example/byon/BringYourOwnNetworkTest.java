@@ -38,6 +38,14 @@ class BringYourOwnNetworkTest {
         assertThat(o.test().flops()).containsExactly(cost);
         assertThat(o.model().uncountedLayers()).isEmpty();
 
+        ExitResult r = o.real();
+        System.out.printf(java.util.Locale.ROOT, "[byon] λ̂ = %.2f (%s), test half: exits %s, accuracy %.4f vs full %.4f, "
+                        + "mean cost %.3f M vs full model %.3f M MACs, %.0f vs %.0f images/s%n", o.policy().lambda(),
+                o.policy().certificate().controller(), java.util.Arrays.toString(r.exitHistogram()),
+                r.accuracy(o.split().test().labels()), o.full().accuracy(o.split().test().labels()),
+                r.meanCost(o.model().cumulativeCost()) / 1e6, o.model().fullModelCost() / 1e6, r.samplesPerSecond(),
+                o.full().samplesPerSecond());
+
         // calibrated: a certified threshold that exits early
         assertThat(o.policy().certificate().feasible()).isTrue();
         assertThat(o.policy().numExits()).isEqualTo(3);
