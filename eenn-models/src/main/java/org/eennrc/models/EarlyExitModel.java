@@ -41,6 +41,11 @@ public interface EarlyExitModel {
      */
     ExitOutputs outputs(MultiDataSetIterator data);
 
+    /** {@link #outputs(MultiDataSetIterator)} for DL4J's single-input {@code DataSetIterator}. */
+    default ExitOutputs outputs(org.nd4j.linalg.dataset.api.iterator.DataSetIterator data) {
+        return outputs(new org.nd4j.linalg.dataset.adapter.MultiDataSetIteratorAdapter(data));
+    }
+
     /**
      * A predictor for real early exit: later stages are computed only for the samples that did not leave. It is a
      * snapshot: parameters are copied when it is made, so make it after training.

@@ -103,6 +103,25 @@ class EarlyExitPredictorTest {
     }
 
     @Test
+    void dl4jDataSetIteratorsWorkAsWell() {
+        java.util.List<org.nd4j.linalg.dataset.DataSet> list = new java.util.ArrayList<>();
+        for (int from = 0; from < pool.size(); from += 50) {
+            int to = Math.min(pool.size(), from + 50);
+            list.add(new org.nd4j.linalg.dataset.DataSet(pool.features(from, to), pool.oneHot(null, from, to)));
+        }
+        org.nd4j.linalg.dataset.api.iterator.DataSetIterator it =
+                new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(list, 1);
+        ComputationGraphModel model = MultiExitResNet.earlyExitModel(trained.model(), trained.graph());
+        ExitOutputs viaDataSets = model.outputs(it);
+        assertThat(viaDataSets.labels()).containsExactly(pool.labels());
+        for (int i = 0; i < pool.size(); i++) { // batches of 50 here, 500 in the export: oneDNN may round differently
+            assertThat(viaDataSets.probs(i, 2)).containsExactly(exported.probs(i, 2), org.assertj.core.data.Offset.offset(1e-5f));
+        }
+        ExitPolicy p = policy(ConfidenceMeasures.MAX_SOFTMAX, 0.6, 3);
+        assertThat(predictor.predict(it, p).sameDecisions(p.apply(exported))).isTrue();
+    }
+
+    @Test
     void aPolicyForAnotherNumberOfExitsIsRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> predictor.predict(pool.iterator(64), policy(ConfidenceMeasures.MAX_SOFTMAX, 0.5, 4)))

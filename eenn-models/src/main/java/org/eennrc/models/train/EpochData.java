@@ -29,6 +29,11 @@ public interface EpochData {
         };
     }
 
+    /** The same DL4J {@code DataSetIterator} every epoch (features and labels as one input, one label array). */
+    static EpochData of(org.nd4j.linalg.dataset.api.iterator.DataSetIterator data) {
+        return of(new org.nd4j.linalg.dataset.adapter.MultiDataSetIteratorAdapter(data));
+    }
+
     /** A per-epoch source with a known size. */
     static EpochData sized(int samplesPerEpoch, EpochData data) {
         return new EpochData() {
