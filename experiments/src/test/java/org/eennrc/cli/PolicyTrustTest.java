@@ -48,6 +48,7 @@ class PolicyTrustTest {
         EennCliTest.Result x = EennCliTest.run("export", "--model", modelA.toString(), "--split", "validation",
                 "--out", npz.toString());
         assertThat(x.code()).as(x.err()).isZero();
+        assertThat(x.lines().get(0).get("model_sha256").asText()).isEqualTo(sha256(modelA.resolve("model.zip")));
         policy = dir.resolve("policy.json");
         EennCliTest.Result c = EennCliTest.run("calibrate", "--outputs", npz.toString(), "--risk",
                 "prediction-consistency", "--controller", "crc", "--epsilon", "0.2", "--save-policy", policy.toString());
@@ -60,6 +61,14 @@ class PolicyTrustTest {
                 infeasible.toString());
         assertThat(i.code()).as(i.err()).isZero();
         assertThat(i.lines().get(0).get("feasible").asBoolean()).isFalse();
+    }
+
+    static String sha256(Path file) {
+        try {
+            return FileDigest.sha256(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static EennCliTest.Result infer(Path model, Path policyFile, String... extra) {
