@@ -514,7 +514,8 @@ public final class ExitOutputs {
 
     /**
      * A SHA-256 (hex) of the outputs' content, as they are held after validation: the same outputs give the same hash
-     * whether they were read from an npz (stored or compressed, C or Fortran order) or built in Java. It is what an {@link ExitPolicy} records as the outputs it was certified on.
+     * whether they were read from an npz (stored or compressed, C or Fortran order) or built in Java. It is what an
+     * {@link ExitPolicy} records as the outputs it was certified on.
      *
      * <p>The digest covers, in this order: the ASCII tag {@code eenn-rc outputs v1}, N, L and C (int64), the
      * probabilities (float32, row-major (n, l, c)), then labels (int64 per sample), flops (float64 per exit) and the
