@@ -61,7 +61,10 @@ public final class Calibrator {
 
     /**
      * Builds the loss matrix of the risk on the grid (method.md §1, O(N (L + K))), lets the controller pick the
-     * threshold, and returns the policy with everything the CLI reports.
+     * threshold, and returns the policy with everything the CLI reports. The policy's certificate records the grid and
+     * what it was certified on ({@link ExitPolicy.CertifiedOn#of}: the outputs' content hash, and their file and
+     * model hashes when they carry them), the same whether the outputs came from {@code eenn calibrate --outputs} or
+     * from Java.
      *
      * @throws IllegalArgumentException if the risk needs labels the outputs lack, or the outputs do not suit the
      *     confidence measure (e.g. {@code provided} without a confidence array)
@@ -74,7 +77,7 @@ public final class Calibrator {
         Efficiency eff = builder.efficiency();
         int k = r.index();
         ExitPolicy policy = ExitPolicy.from(confidence.name(), grid, r, risk.name(), calibration.numExits(),
-                eff.saving(k));
+                eff.saving(k), ExitPolicy.CertifiedOn.of(calibration));
         return new Result(policy, r, losses.upperBound(), eff.saving(k), eff.meanExitLayer(k), eff.fromFlops(),
                 MonotonicityDiagnostic.of(builder, risk).warnings());
     }

@@ -1,6 +1,13 @@
 package org.eennrc.core;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * The per-exit outputs of an early-exit model on N samples: for every sample n and exit l (0-based here, exit
@@ -17,14 +24,28 @@ import java.util.Arrays;
  * per (n, l), which is what lets five loss matrices be built in well under a second (method.md §1, "fast evaluation").
  *
  * <p><b>Validation:</b> probabilities must be finite, in [0, 1], and each vector must sum to 1 within
- * {@value #SUM_TOLERANCE}; they are then renormalised to sum to 1 so that the risks stay inside their declared
- * bounds. Logits must be finite. Labels must lie in [0, C). Every message names the sample n and the exit l.
+ * {@value #SUM_TOLERANCE}; a vector further than {@link #RENORMALISE_ABOVE} (2^-20) from 1 is then renormalised so
+ * that the risks stay inside their declared bounds. A vector already within float rounding of 1 (any softmax, or a
+ * vector renormalised once) is kept as it is: renormalising it again would move its last bits, so outputs written by
+ * {@link ExitOutputsNpz#write} read back bit for bit, with the same {@link #contentSha256()}, and real early exit
+ * sees exactly the probabilities that were calibrated on. Logits must be finite. Labels must lie in [0, C). Every message names the sample n and the exit l.
+ *
+ * <p><b>Where they came from:</b> optionally the SHA-256 of the model file that produced them
+ * ({@link #modelSha256()}, written by {@code eenn export}) and of the npz file they were read from
+ * ({@link #fileSha256()}). {@link #contentSha256()} identifies the outputs themselves, whichever way they were built,
+ * so that a calibrated {@link ExitPolicy} can name exactly what it was certified on.
  *
  * <p>Immutable. Build with {@link #fromProbs}, {@link #fromLogits} or the {@link Builder}.
  */
 public final class ExitOutputs {
     /** Allowed |Σ_c p(c) − 1| for a probability vector. */
     public static final double SUM_TOLERANCE = 1e-3;
+
+    /**
+     * A probability vector whose sum is further than this from 1 is renormalised. 2^-20 is well above the float
+     * rounding of a normalised vector (a few 2^-24), so normalisation is idempotent.
+     */
+    public static final double RENORMALISE_ABOVE = 0x1p-20;
 
     private final int n;
     private final int l;
@@ -37,8 +58,13 @@ public final class ExitOutputs {
     private final float[] top1;
     private final float[] top2;
     private final double[] sumSq;
+    private final String modelSha256;
+    private final String fileSha256;
+    /** Computed on first use (one pass over the arrays), then reused: calibrate asks once per (controller, ε). */
+    private volatile String contentSha256;
 
-    private ExitOutputs(int n, int l, int c, float[] probs, int[] labels, double[] flops, double[] confidence) {
+    private ExitOutputs(int n, int l, int c, float[] probs, int[] labels, double[] flops, double[] confidence,
+                        String modelSha256, String fileSha256) {
         this.n = n;
         this.l = l;
         this.c = c;
@@ -46,12 +72,32 @@ public final class ExitOutputs {
         this.labels = labels;
         this.flops = flops;
         this.confidence = confidence;
+        this.modelSha256 = modelSha256;
+        this.fileSha256 = fileSha256;
         int rows = n * l;
         this.argmax = new int[rows];
         this.top1 = new float[rows];
         this.top2 = new float[rows];
         this.sumSq = new double[rows];
         summarise();
+    }
+
+    /** The same outputs (arrays and summaries shared, never mutated) with other provenance hashes. */
+    private ExitOutputs(ExitOutputs o, String modelSha256, String fileSha256) {
+        this.n = o.n;
+        this.l = o.l;
+        this.c = o.c;
+        this.probs = o.probs;
+        this.labels = o.labels;
+        this.flops = o.flops;
+        this.confidence = o.confidence;
+        this.argmax = o.argmax;
+        this.top1 = o.top1;
+        this.top2 = o.top2;
+        this.sumSq = o.sumSq;
+        this.modelSha256 = modelSha256;
+        this.fileSha256 = fileSha256;
+        this.contentSha256 = o.contentSha256;
     }
 
     // ---------------------------------------------------------------- factories
@@ -84,6 +130,8 @@ public final class ExitOutputs {
         private int[] labels;
         private double[] flops;
         private double[] confidence;
+        private String modelSha256;
+        private String fileSha256;
 
         private Builder(int n, int l, int c) {
             if (n < 1) throw new IllegalArgumentException("need at least 1 sample, got N = " + n);
@@ -188,6 +236,22 @@ public final class ExitOutputs {
             return this;
         }
 
+        /**
+         * The SHA-256 of the model file that produced these outputs (64 hex digits), or null when unknown (outputs
+         * from elsewhere). A policy calibrated on the outputs carries it, and {@code eenn infer} checks it against
+         * the model it runs.
+         */
+        public Builder modelSha256(String hex) {
+            this.modelSha256 = hex == null ? null : sha256Hex(hex, "model SHA-256");
+            return this;
+        }
+
+        /** The SHA-256 of the file the outputs are read from; set by {@link ExitOutputsNpz#read}. */
+        Builder fileSha256(String hex) {
+            this.fileSha256 = hex == null ? null : sha256Hex(hex, "file SHA-256");
+            return this;
+        }
+
         /** Validates everything and builds the outputs. */
         public ExitOutputs build() {
             if (probs == null) throw new IllegalArgumentException("neither probs nor logits were given");
@@ -228,10 +292,22 @@ public final class ExitOutputs {
                 }
             }
             // Hand the arrays over: the builder must not be reused to mutate them.
-            ExitOutputs out = new ExitOutputs(n, l, c, p, labels, flops, confidence);
+            ExitOutputs out = new ExitOutputs(n, l, c, p, labels, flops, confidence, modelSha256, fileSha256);
             probs = null;
             return out;
         }
+    }
+
+    /**
+     * A SHA-256 as 64 lower-case hex digits; the message names {@code what} when {@code hex} is not one.
+     * Shared by everything that records a hash (outputs, policies).
+     */
+    static String sha256Hex(String hex, String what) {
+        String h = hex.toLowerCase(Locale.ROOT);
+        if (h.length() != 64 || !h.chars().allMatch(ch -> (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) {
+            throw new IllegalArgumentException(what + " must be 64 hex digits (a SHA-256), got '" + hex + "'");
+        }
+        return h;
     }
 
     private static float[] toFloat(double[] d) {
@@ -295,7 +371,7 @@ public final class ExitOutputs {
                     throw new IllegalArgumentException("probabilities of sample " + i + " at exit " + e + " sum to "
                             + sum + ", not 1 (tolerance " + SUM_TOLERANCE + "; did you pass logits as probs?)");
                 }
-                if (sum != 1.0) {
+                if (Math.abs(sum - 1.0) > RENORMALISE_ABOVE) {
                     float inv = (float) (1.0 / sum);
                     for (int j = 0; j < c; j++) p[off + j] *= inv;
                 }
@@ -418,6 +494,83 @@ public final class ExitOutputs {
         return confidence == null ? null : confidence.clone();
     }
 
+    /** The SHA-256 (hex) of the model file that produced these outputs, or null when unknown. */
+    public String modelSha256() {
+        return modelSha256;
+    }
+
+    /**
+     * The SHA-256 (hex) of the npz file these outputs were read from ({@link ExitOutputsNpz#read}), or null when they
+     * were built in memory or are a {@link #subset} of a file.
+     */
+    public String fileSha256() {
+        return fileSha256;
+    }
+
+    /** The same outputs, recorded as produced by the model file whose SHA-256 (hex) is given (null: unknown). */
+    public ExitOutputs withModelSha256(String hex) {
+        return new ExitOutputs(this, hex == null ? null : sha256Hex(hex, "model SHA-256"), fileSha256);
+    }
+
+    /**
+     * A SHA-256 (hex) of the outputs' content, as they are held after validation: the same outputs give the same hash
+     * whether they were read from an npz (stored or compressed, C or Fortran order) or built in Java. It is what an
+     * {@link ExitPolicy} records as the outputs it was certified on.
+     *
+     * <p>The digest covers, in this order: the ASCII tag {@code eenn-rc outputs v1}, N, L and C (int64), the
+     * probabilities (float32, row-major (n, l, c)), then labels (int64 per sample), flops (float64 per exit) and the
+     * provided confidence (float64, (n, l)), each preceded by a byte 1 when present or 0 when absent; numbers
+     * little-endian. The model and file hashes are not part of it: they say where the outputs came from, not what
+     * they are.
+     */
+    public String contentSha256() {
+        String h = contentSha256;
+        if (h == null) {
+            h = computeContentSha256();
+            contentSha256 = h;
+        }
+        return h;
+    }
+
+    private String computeContentSha256() {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        buf.put("eenn-rc outputs v1".getBytes(StandardCharsets.US_ASCII));
+        buf.putLong(n).putLong(l).putLong(c);
+        for (float v : probs) {
+            if (buf.remaining() < Double.BYTES + 1) flush(md, buf);
+            buf.putFloat(v);
+        }
+        buf.put((byte) (labels != null ? 1 : 0));
+        if (labels != null) {
+            for (int v : labels) {
+                if (buf.remaining() < Double.BYTES + 1) flush(md, buf);
+                buf.putLong(v);
+            }
+        }
+        for (double[] a : new double[][] {flops, confidence}) {
+            if (buf.remaining() < Double.BYTES + 1) flush(md, buf);
+            buf.put((byte) (a != null ? 1 : 0));
+            if (a == null) continue;
+            for (double v : a) {
+                if (buf.remaining() < Double.BYTES + 1) flush(md, buf);
+                buf.putDouble(v);
+            }
+        }
+        flush(md, buf);
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static void flush(MessageDigest md, ByteBuffer buf) {
+        md.update(buf.array(), 0, buf.position());
+        buf.clear();
+    }
+
     // Package-private views for the built-in measures and risks (no copies on the hot path).
     float[] probsView() {
         return probs;
@@ -479,12 +632,14 @@ public final class ExitOutputs {
             if (lab != null) lab[j] = labels[s];
             if (conf != null) System.arraycopy(confidence, s * l, conf, j * l, l);
         }
-        return new ExitOutputs(samples.length, l, c, p, lab, flops, conf);
+        // the same model's outputs, but no longer the whole file they were read from
+        return new ExitOutputs(samples.length, l, c, p, lab, flops, conf, modelSha256, null);
     }
 
     @Override
     public String toString() {
         return "ExitOutputs[N=" + n + ", L=" + l + ", C=" + c + (labels != null ? ", labels" : "")
-                + (flops != null ? ", flops" : "") + (confidence != null ? ", confidence" : "") + "]";
+                + (flops != null ? ", flops" : "") + (confidence != null ? ", confidence" : "")
+                + (modelSha256 != null ? ", model " + modelSha256.substring(0, 12) : "") + "]";
     }
 }

@@ -5,9 +5,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HexFormat;
 import java.util.Map;
 import org.eennrc.risk.io.NpyArray;
 import org.eennrc.risk.io.Npz;
+import org.eennrc.risk.provenance.FileDigest;
 
 /**
  * Reads and writes per-exit outputs in the interchange format of issue 3 (documented in
@@ -17,7 +19,10 @@ import org.eennrc.risk.io.Npz;
  *   <li>{@code logits} or {@code probs}: (N, L, C), float32 or float64 (exactly one of them);</li>
  *   <li>{@code labels} (optional): (N,), any integer dtype (int8 to int64, uint8 to uint64), values in [0, C);</li>
  *   <li>{@code flops} (optional): (L,), cumulative compute to reach each exit;</li>
- *   <li>{@code confidence} (optional): (N, L), a model-provided confidence in [0, 1].</li>
+ *   <li>{@code confidence} (optional): (N, L), a model-provided confidence in [0, 1];</li>
+ *   <li>{@code model_sha256} (optional): (32,) uint8, the SHA-256 of the model file that produced the outputs
+ *       (written by {@code eenn export}; a policy calibrated on the outputs carries it so that {@code eenn infer}
+ *       can refuse another model).</li>
  * </ul>
  *
  * Other keys are ignored: they are never read, so they may hold strings, objects or float16. Every error names the
@@ -32,11 +37,16 @@ public final class ExitOutputsNpz {
     public static final String LABELS = "labels";
     public static final String FLOPS = "flops";
     public static final String CONFIDENCE = "confidence";
+    public static final String MODEL_SHA256 = "model_sha256";
 
     /** The keys of the format; only these entries of a file are read. */
-    static final List<String> KEYS = List.of(LOGITS, PROBS, LABELS, FLOPS, CONFIDENCE);
+    static final List<String> KEYS = List.of(LOGITS, PROBS, LABELS, FLOPS, CONFIDENCE, MODEL_SHA256);
 
-    /** Reads the outputs; a missing, corrupt or truncated file or a wrong shape gives an IOException naming it. */
+    /**
+     * Reads the outputs; a missing, corrupt or truncated file or a wrong shape gives an IOException naming it. The
+     * outputs carry the file's SHA-256 ({@link ExitOutputs#fileSha256()}), so that a policy calibrated on them names
+     * the file.
+     */
     public static ExitOutputs read(Path file) throws IOException {
         Map<String, NpyArray> m = new LinkedHashMap<>();
         try (Npz.Archive a = Npz.open(file)) {
@@ -49,7 +59,7 @@ public final class ExitOutputsNpz {
             }
         }
         try {
-            return fromArrays(m);
+            return builder(m).fileSha256(FileDigest.sha256(file)).build();
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
@@ -57,6 +67,10 @@ public final class ExitOutputsNpz {
 
     /** Builds outputs from already-loaded arrays (keys as in the file). float32 arrays are used in place. */
     public static ExitOutputs fromArrays(Map<String, NpyArray> m) {
+        return builder(m).build();
+    }
+
+    private static ExitOutputs.Builder builder(Map<String, NpyArray> m) {
         boolean hasLogits = m.containsKey(LOGITS);
         boolean hasProbs = m.containsKey(PROBS);
         if (hasLogits == hasProbs) {
@@ -130,12 +144,22 @@ public final class ExitOutputsNpz {
             }
             b.confidence(conf.toDoubleArray());
         }
-        return b.build();
+        NpyArray model = m.get(MODEL_SHA256);
+        if (model != null) {
+            if (model.ndim() != 1 || model.dim(0) != 32 || model.dtypeEnum() != NpyArray.DType.UINT8) {
+                throw new IllegalArgumentException("'" + MODEL_SHA256 + "' must be the 32 bytes of a SHA-256 (uint8, "
+                        + "shape (32,)), got " + model.dtype() + " " + Arrays.toString(model.shape()));
+            }
+            byte[] digest = new byte[32];
+            for (int i = 0; i < 32; i++) digest[i] = (byte) model.getLong(i);
+            b.modelSha256(HexFormat.of().formatHex(digest));
+        }
+        return b;
     }
 
     /**
      * Writes the outputs atomically as {@code probs} (float32), plus {@code labels} (int64), {@code flops}
-     * (float64) and {@code confidence} (float64) when present.
+     * (float64), {@code confidence} (float64) and {@code model_sha256} (32 uint8) when present.
      */
     public static void write(Path file, ExitOutputs outputs, boolean compressed) throws IOException {
         Map<String, NpyArray> m = new LinkedHashMap<>();
@@ -150,6 +174,9 @@ public final class ExitOutputsNpz {
         }
         if (outputs.hasFlops()) m.put(FLOPS, NpyArray.ofDoubles(outputs.flops(), l));
         if (outputs.hasConfidence()) m.put(CONFIDENCE, NpyArray.ofDoubles(outputs.confidenceView(), n, l));
+        if (outputs.modelSha256() != null) {
+            m.put(MODEL_SHA256, NpyArray.ofUnsignedBytes(HexFormat.of().parseHex(outputs.modelSha256()), 32));
+        }
         Npz.write(file, m, compressed);
     }
 }

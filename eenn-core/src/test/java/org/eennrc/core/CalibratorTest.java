@@ -26,7 +26,7 @@ class CalibratorTest {
                 LossMatrix losses = b.build(Risks.byName(risk));
                 CalibrationResult expected = ControllerRegistry.create().get(controller).calibrate(losses, 0.05, 0.2);
                 ExitPolicy policy = ExitPolicy.from("entropy", b.grid(), expected, risk, 4,
-                        b.efficiency().saving(expected.index()));
+                        b.efficiency().saving(expected.index()), ExitPolicy.CertifiedOn.of(o));
                 assertThat(r.policy()).isEqualTo(policy);
                 assertThat(r.calibration().index()).isEqualTo(expected.index());
                 assertThat(r.calibration().statistic()).containsExactly(expected.statistic());
@@ -46,6 +46,43 @@ class CalibratorTest {
         assertThat(p.certificate().n()).isEqualTo(800);
         assertThat(p.confidence()).isEqualTo("max-softmax");
         assertThat(p.numExits()).isEqualTo(3);
+        assertThat(p.certificate().grid()).isEqualTo(LambdaGrid.standard());
+    }
+
+    /** The policy names what it was certified on, the same from Java as from a file (what calibrate --outputs reads). */
+    @Test
+    void policyRecordsTheOutputsAndModelItWasCertifiedOn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        String model = "ab".repeat(32);
+        ExitOutputs o = Synthetic.refining(4, 300, 3, 5).withModelSha256(model);
+        Calibrator c = Calibrator.builder().risk(Risks.PREDICTION_GAP).controller("crc").epsilon(0.1).build();
+        ExitPolicy.CertifiedOn inMemory = c.fit(o).certificate().certifiedOn();
+        assertThat(inMemory.outputsSha256()).isEqualTo(o.contentSha256());
+        assertThat(inMemory.modelSha256()).isEqualTo(model);
+        assertThat(inMemory.outputsFileSha256()).isNull();
+
+        java.nio.file.Path f = tmp.resolve("o.npz");
+        ExitOutputsNpz.write(f, o, true);
+        ExitPolicy.CertifiedOn fromFile = c.fit(ExitOutputsNpz.read(f)).certificate().certifiedOn();
+        assertThat(fromFile.outputsSha256()).isEqualTo(inMemory.outputsSha256());
+        assertThat(fromFile.modelSha256()).isEqualTo(model);
+        assertThat(fromFile.outputsFileSha256()).isEqualTo(org.eennrc.risk.provenance.FileDigest.sha256(f));
+
+        // other outputs (one label changed) are other outputs
+        int[] y = o.labels();
+        y[0] = (y[0] + 1) % 5;
+        ExitOutputs other = ExitOutputs.builder(300, 3, 5).probs(probsOf(o)).labels(y).flops(o.flops()).build();
+        assertThat(c.fit(other).certificate().certifiedOn().outputsSha256()).isNotEqualTo(o.contentSha256());
+    }
+
+    static float[] probsOf(ExitOutputs o) {
+        float[] p = new float[o.numSamples() * o.numExits() * o.numClasses()];
+        for (int i = 0; i < o.numSamples(); i++) {
+            for (int e = 0; e < o.numExits(); e++) {
+                System.arraycopy(o.probs(i, e), 0, p, (i * o.numExits() + e) * o.numClasses(), o.numClasses());
+            }
+        }
+        return p;
     }
 
     @Test

@@ -140,4 +140,90 @@ class ExitOutputsNpzTest {
         assertThat(o.numSamples()).isEqualTo(5);
         assertThat(o.labels()).containsExactly(0, 2, 1, 1, 0);
     }
+
+    /** Written then read, outputs are bit for bit the same: one content hash whichever path they took. */
+    @Test
+    void writtenOutputsReadBackBitForBit() throws IOException {
+        for (int c : new int[] {2, 10, 1000}) {
+            ExitOutputs o = Synthetic.outputs(3, 200, 4, c, true);
+            // probs that sum to 1 only within float rounding, as a model's softmax does
+            ExitOutputs p = ExitOutputs.builder(200, 4, c).probs(CalibratorTest.probsOf(o)).labels(o.labels())
+                    .flops(o.flops()).build();
+            for (ExitOutputs x : new ExitOutputs[] {o, p}) {
+                Path f = tmp.resolve("b" + c + ".npz");
+                ExitOutputsNpz.write(f, x, true);
+                ExitOutputs back = ExitOutputsNpz.read(f);
+                for (int i = 0; i < 200; i++) {
+                    for (int e = 0; e < 4; e++) assertThat(back.probs(i, e)).as("C=" + c).containsExactly(x.probs(i, e));
+                }
+                assertThat(back.contentSha256()).isEqualTo(x.contentSha256());
+                java.nio.file.Files.delete(f);
+            }
+        }
+    }
+
+    @Test
+    void contentHashCoversEveryArray() {
+        ExitOutputs o = Synthetic.outputs(3, 20, 3, 4, true);
+        String h = o.contentSha256();
+        assertThat(h).matches("[0-9a-f]{64}").isEqualTo(Synthetic.outputs(3, 20, 3, 4, true).contentSha256());
+        float[] probs = CalibratorTest.probsOf(o);
+        assertThat(ExitOutputs.builder(20, 3, 4).probs(probs).labels(o.labels()).flops(o.flops()).build()
+                .contentSha256()).isEqualTo(h);
+        assertThat(ExitOutputs.builder(20, 3, 4).probs(probs).flops(o.flops()).build().contentSha256()).isNotEqualTo(h);
+        assertThat(ExitOutputs.builder(20, 3, 4).probs(probs).labels(o.labels()).build().contentSha256())
+                .isNotEqualTo(h);
+        double[] flops = o.flops();
+        flops[2] += 1;
+        assertThat(ExitOutputs.builder(20, 3, 4).probs(probs).labels(o.labels()).flops(flops).build().contentSha256())
+                .isNotEqualTo(h);
+        float[] q = probs.clone();
+        q[0] = Math.nextUp(q[0]);
+        q[1] = Math.nextDown(q[1]);
+        assertThat(ExitOutputs.builder(20, 3, 4).probs(q).labels(o.labels()).flops(o.flops()).build().contentSha256())
+                .isNotEqualTo(h);
+        // where the outputs came from is not what they are
+        assertThat(o.withModelSha256("cd".repeat(32)).contentSha256()).isEqualTo(h);
+    }
+
+    @Test
+    void modelHashRoundTripsAsThirtyTwoBytes() throws IOException {
+        String model = "0123456789abcdef".repeat(4);
+        ExitOutputs o = Synthetic.outputs(3, 10, 2, 3, true).withModelSha256(model.toUpperCase(java.util.Locale.ROOT));
+        assertThat(o.modelSha256()).isEqualTo(model);
+        Path f = tmp.resolve("m.npz");
+        ExitOutputsNpz.write(f, o, false);
+        ExitOutputs back = ExitOutputsNpz.read(f);
+        assertThat(back.modelSha256()).isEqualTo(model);
+        assertThat(back.fileSha256()).isEqualTo(org.eennrc.risk.provenance.FileDigest.sha256(f));
+        // a plain NumPy entry: uint8, shape (32,), which np.load and older readers (who skip unknown keys) handle
+        NpyArray raw = Npz.read(f).get("model_sha256");
+        assertThat(raw.dtype()).isEqualTo("|u1");
+        assertThat(raw.shape()).containsExactly(32);
+        assertThat(raw.getLong(0)).isEqualTo(0x01);
+        assertThat(raw.getLong(7)).isEqualTo(0xef);
+        // a subset is the same model's outputs, but not the file
+        ExitOutputs sub = back.subset(new int[] {1, 2});
+        assertThat(sub.modelSha256()).isEqualTo(model);
+        assertThat(sub.fileSha256()).isNull();
+        // without the key: no model hash
+        ExitOutputsNpz.write(f, Synthetic.outputs(3, 10, 2, 3, true), false);
+        assertThat(ExitOutputsNpz.read(f).modelSha256()).isNull();
+    }
+
+    @Test
+    void malformedModelHashIsNamed() throws IOException {
+        Path f = tmp.resolve("bad.npz");
+        Map<String, NpyArray> m = new java.util.LinkedHashMap<>();
+        m.put("probs", NpyArray.ofFloats(new float[] {0.5f, 0.5f}, 1, 1, 2));
+        m.put("model_sha256", NpyArray.ofLongs(new long[32], 32));
+        Npz.write(f, m, false);
+        assertThatThrownBy(() -> ExitOutputsNpz.read(f)).isInstanceOf(IOException.class)
+                .hasMessageContaining("bad.npz").hasMessageContaining("'model_sha256' must be the 32 bytes");
+        m.put("model_sha256", NpyArray.ofUnsignedBytes(new byte[20], 20));
+        Npz.write(f, m, false);
+        assertThatThrownBy(() -> ExitOutputsNpz.read(f)).hasMessageContaining("'model_sha256'");
+        assertThatThrownBy(() -> Synthetic.outputs(3, 10, 2, 3, true).withModelSha256("xyz"))
+                .hasMessageContaining("64 hex digits");
+    }
 }

@@ -11,10 +11,14 @@ import org.eennrc.core.ExitOutputs;
 import org.eennrc.core.ExitOutputsNpz;
 import org.eennrc.models.data.FashionMnist;
 import org.eennrc.models.data.ImageSet;
+import org.eennrc.models.text.TextTrainer;
+import org.eennrc.risk.provenance.FileDigest;
 
 /**
  * Exports every exit's outputs of a trained model as the interchange {@code .npz} (probabilities, labels, cumulative
- * multiply-adds per exit counted from the graph), for calibration inside or outside this project.
+ * multiply-adds per exit counted from the graph, and the SHA-256 of the model file), for calibration inside or outside
+ * this project. The model hash travels into the policy calibrated on the outputs, so that {@code eenn infer} can
+ * refuse to run it on another model.
  */
 public final class Exporter {
     public static final int DEFAULT_BATCH = 500;
@@ -52,7 +56,37 @@ public final class Exporter {
      */
     public static ExitOutputs export(Path modelPath, Path dataDir, Split split, Path outNpz, boolean foldBatchNorm) {
         ModelIO.TrainedModel m = ModelIO.load(modelPath);
-        return export(m.config(), m.graph(), fashionMnistSplit(m, dataDir, split), outNpz, foldBatchNorm);
+        ExitOutputs o = outputs(m.config(), m.graph(), fashionMnistSplit(m, dataDir, split), foldBatchNorm)
+                .withModelSha256(modelSha256(modelPath));
+        write(o, outNpz);
+        return o;
+    }
+
+    /**
+     * The file holding the trained network that {@code modelPath} names, the one the model commands load: a training
+     * folder's {@code model.sd} (transformer) or {@code model.zip} (ResNet), or the checkpoint zip itself.
+     */
+    public static Path modelFile(Path modelPath) {
+        if (!Files.isDirectory(modelPath)) {
+            return modelPath;
+        }
+        Path sd = modelPath.resolve(TextTrainer.MODEL_FILE);
+        return Files.isRegularFile(sd) ? sd : modelPath.resolve(ModelIO.MODEL_FILE);
+    }
+
+    /**
+     * The SHA-256 (hex) of {@link #modelFile}: what exported outputs and the policies calibrated on them record as
+     * their model, and what {@code eenn infer} compares with.
+     *
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public static String modelSha256(Path modelPath) {
+        Path f = modelFile(modelPath);
+        try {
+            return FileDigest.sha256(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no trained model at " + modelPath + " (cannot read " + f + ")", e);
+        }
     }
 
     /** Runs every exit of the ResNet on {@code data} and writes the compressed npz. */
@@ -63,13 +97,18 @@ public final class Exporter {
     /** As above, optionally through the folded inference form. */
     public static ExitOutputs export(MultiExitResNetConfig c, ComputationGraph g, ImageSet data, Path outNpz,
                                      boolean foldBatchNorm) {
+        ExitOutputs o = outputs(c, g, data, foldBatchNorm);
+        write(o, outNpz);
+        return o;
+    }
+
+    private static ExitOutputs outputs(MultiExitResNetConfig c, ComputationGraph g, ImageSet data,
+                                       boolean foldBatchNorm) {
         ComputationGraphModel model = MultiExitResNet.earlyExitModel(c, g);
         if (foldBatchNorm) {
             model = model.withFoldedBatchNorm();
         }
-        ExitOutputs o = model.outputs(data.iterator(DEFAULT_BATCH));
-        write(o, outNpz);
-        return o;
+        return model.outputs(data.iterator(DEFAULT_BATCH));
     }
 
     /** Writes outputs as a compressed npz (atomically), creating the parent folder. */

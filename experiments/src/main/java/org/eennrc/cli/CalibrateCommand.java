@@ -67,7 +67,8 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     @Option(names = "--save-policy", paramLabel = "FILE",
             description = "With --outputs, one controller and one epsilon: save the calibrated early-exit policy "
-                    + "(confidence measure, threshold, certificate) as JSON, for 'eenn infer --policy'.")
+                    + "(confidence measure, threshold, certificate with the SHA-256 of the outputs and of the model "
+                    + "they came from, and a checksum of its content) as JSON, for 'eenn infer --policy'.")
     Path savePolicy;
 
     @Option(names = "--force", description = "Replace an existing --save-policy file (only an eenn exit policy).")

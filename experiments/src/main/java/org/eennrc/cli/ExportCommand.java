@@ -16,9 +16,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Writes probs (N, L, C), labels and the cumulative FLOPs (multiply-adds) per exit, derived from the "
-                    + "network configuration, in the format of docs/interchange-format.md, ready for "
-                    + "'eenn calibrate/protocol --outputs'.",
+            "Writes probs (N, L, C), labels, the cumulative FLOPs (multiply-adds) per exit, derived from the "
+                    + "network configuration, and model_sha256 (the SHA-256 of the model file, which a policy "
+                    + "calibrated on the outputs records so that 'eenn infer' refuses it on another model), in the "
+                    + "format of docs/interchange-format.md, ready for 'eenn calibrate/protocol --outputs'.",
             ""},
         footer = {"", "Example:", "  eenn export --model runs/resnet --split test --out runs/resnet/test-outputs.npz"})
 public final class ExportCommand implements Callable<Integer> {
@@ -76,6 +77,7 @@ public final class ExportCommand implements Callable<Integer> {
         j.put("classes", o.numClasses());
         j.set("flops", Json.array(o.flops()));
         j.put("batch_norm_folded", foldBatchNorm);
+        j.put("model_sha256", o.modelSha256());
         if (!ModelOptions.isTransformer(model)) j.put("summary", Exporter.summary(o));
         spec.commandLine().getOut().println(Json.line(j));
         spec.commandLine().getOut().flush();

@@ -2,7 +2,11 @@ package org.eennrc.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.eennrc.core.ExitPolicy;
 import org.eennrc.core.ExitResult;
@@ -26,6 +30,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code eenn infer --policy FILE}: real early exit with a calibrated policy. Stages run one after the other and
  * the samples that exit are removed from the batch, so the layers they skip are not computed.
+ *
+ * <p>Before running, the policy is verified ({@link ExitPolicy.Loaded#problems}): it is refused (exit 1) when its
+ * content does not match its checksum (edited), when it is a version-1 policy (no checksum), when it is infeasible
+ * (nothing certified), when it was certified on another model's outputs (the SHA-256 of the model file differs), and
+ * when it is for another number of exits. {@code --accept-unverified-policy} runs it anyway (except for the number of
+ * exits, which cannot run), saying so on stderr and in the JSON line.
  */
 @Command(name = "infer",
         header = "Real early-exit inference with a calibrated policy: predictions, exit histogram, throughput.",
@@ -36,8 +46,16 @@ import picocli.CommandLine.Spec;
                     + "to a trained model, stage by stage with sub-batch compaction (samples that exit are not "
                     + "computed further). Prints one JSON line: samples, accuracy, mean exit layer, exit histogram, "
                     + "mean_cost and full_model_cost (multiply-adds per sample, counted from the graph), "
-                    + "samples_per_second (and the full model's with --compare-full), batch_norm_folded. Works on a "
-                    + "ResNet or a transformer training folder (detected from its files).",
+                    + "samples_per_second (and the full model's with --compare-full), batch_norm_folded, "
+                    + "policy_verified, model_sha256. Works on a ResNet or a transformer training folder (detected "
+                    + "from its files).",
+            "",
+            "The policy is verified first, and refused (exit 1) when its content does not match its checksum "
+                    + "(it was edited), when it is a version-1 policy (no checksum), when it is infeasible (nothing "
+                    + "was certified: no early exit to run), when it was certified on another model (the SHA-256 of "
+                    + "the model file differs from the one its calibration outputs were exported from) or when it "
+                    + "is for another number of exits. A policy calibrated on outputs without a model hash (e.g. "
+                    + "from PyTorch) cannot be checked against the model: a warning.",
             ""},
         footer = {"", "Example:",
             "  eenn infer --model runs/resnet --policy policy.json --split test --batch-size 128 --compare-full"})
@@ -74,6 +92,15 @@ public final class InferCommand implements Callable<Integer> {
                     + "of the threshold. Not for the transformer, which has no batch norm.")
     boolean foldBatchNorm;
 
+    @Option(names = "--accept-unverified-policy",
+            description = "Run a policy that failed verification (edited, version 1, infeasible, or certified on "
+                    + "another model) anyway. Its certificate does not hold for this run: the problems are printed "
+                    + "on stderr and the JSON line records policy_verified false, override and policy_problems.")
+    boolean acceptUnverified;
+
+    /** The option's name, as recorded in the JSON line when it was used. */
+    static final String OVERRIDE = "--accept-unverified-policy";
+
     @Spec
     CommandSpec spec;
 
@@ -84,16 +111,51 @@ public final class InferCommand implements Callable<Integer> {
         Exporter.Split s = ModelOptions.enumValue(Exporter.Split.class, split, "--split");
         Inputs.requireFile(policyFile, "--policy");
         Inputs.requireExists(model, "--model");
-        ExitPolicy policy;
+        ExitPolicy.Loaded loaded;
         try {
-            policy = ExitPolicy.load(policyFile);
+            loaded = ExitPolicy.read(policyFile);
         } catch (IOException | IllegalArgumentException e) {
             throw new CliException("--policy " + policyFile + ": " + Inputs.messageOf(e), e);
         }
+        String modelSha256 = modelSha256();
+        List<String> problems = loaded.problems(modelSha256);
+        PrintWriter err = spec.commandLine().getErr();
+        for (String w : loaded.warnings(modelSha256)) {
+            err.println("eenn infer: warning: --policy " + policyFile + ": " + w);
+        }
+        if (!problems.isEmpty() && !acceptUnverified) {
+            throw new CliException("--policy " + policyFile + ": refused: " + String.join("; and ", problems)
+                    + ". Calibrate a policy on outputs exported from this model, or pass " + OVERRIDE
+                    + " to run it without its guarantee");
+        }
+        for (String p : problems) {
+            err.println("eenn infer: warning: " + OVERRIDE + ": running the policy although " + p);
+        }
+        err.flush();
+        ExitPolicy policy = loaded.policy();
         ObjectNode o = ModelOptions.modelCall(() -> infer(policy, s));
+        o.put("policy_verified", problems.isEmpty());
+        if (!problems.isEmpty()) {
+            o.put("override", OVERRIDE);
+            o.set("policy_problems", Json.MAPPER.valueToTree(problems));
+        }
+        o.put("model_sha256", modelSha256);
         spec.commandLine().getOut().println(Json.line(o));
         spec.commandLine().getOut().flush();
         return EennCli.EXIT_OK;
+    }
+
+    /** The SHA-256 of the model file this command loads ({@link Exporter#modelFile}). */
+    private String modelSha256() {
+        Path file = Exporter.modelFile(model);
+        if (!Files.isRegularFile(file)) {
+            throw new CliException("--model " + model + ": no trained model (no " + file.getFileName() + ")");
+        }
+        try {
+            return Exporter.modelSha256(model);
+        } catch (UncheckedIOException e) {
+            throw new CliException("--model " + model + ": " + Inputs.messageOf(e.getCause()), e);
+        }
     }
 
     /** A model ready for inference, the data it runs on, and their labels. */
@@ -107,6 +169,10 @@ public final class InferCommand implements Callable<Integer> {
                     + "models");
         }
         Prepared p = transformer ? transformer(s) : resNet(s);
+        if (policy.numExits() != p.model().numExits()) {
+            throw new CliException("--policy " + policyFile + ": refused: it was calibrated for " + policy.numExits()
+                    + " exits, but the model " + model + " has " + p.model().numExits());
+        }
         EarlyExitPredictor predictor = p.model().predictor();
         ExitResult r = predictor.predict(p.data(), policy);
         ObjectNode j = Json.object();

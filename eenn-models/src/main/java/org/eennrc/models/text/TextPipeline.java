@@ -80,11 +80,15 @@ public final class TextPipeline {
         return TextTrainer.train(m, cfg, d.tokenizer(), d.train(), d.validation(), outDir, resume, listener);
     }
 
-    /** Runs every exit of the model in {@code modelDir} on a split and writes the compressed npz. */
+    /**
+     * Runs every exit of the model in {@code modelDir} on a split and writes the compressed npz, with the SHA-256 of
+     * {@code model.sd} as {@code model_sha256}.
+     */
     public static ExitOutputs export(Path modelDir, Path dataDir, String split, Path outNpz, int batchSize) {
         TextTrainer.Trained t = TextTrainer.load(modelDir);
+        String modelSha256 = org.eennrc.models.Exporter.modelSha256(modelDir);
         Data d = prepare(dataDir, requireTokenizer(t, modelDir), 0, 0, WordNetGlosses.DEFAULT_SPLIT_SEED);
-        ExitOutputs o = t.earlyExitModel().outputs(d.split(split).iterator(batchSize));
+        ExitOutputs o = t.earlyExitModel().outputs(d.split(split).iterator(batchSize)).withModelSha256(modelSha256);
         org.eennrc.models.Exporter.write(o, outNpz);
         return o;
     }

@@ -135,7 +135,8 @@ public final class Npz {
     }
 
     /**
-     * Writes arrays atomically (temporary file in the same folder, then an atomic move).
+     * Writes arrays atomically (temporary file in the same folder, then an atomic move). The bytes depend only on the
+     * arrays (entries are dated at the zip epoch, 1980-01-01), so equal arrays give files with equal SHA-256.
      *
      * @param compressed true for deflated entries (like {@code np.savez_compressed}), false for stored entries
      *     (like {@code np.savez})
@@ -144,6 +145,8 @@ public final class Npz {
         AtomicFiles.write(file, out -> write(out, arrays, compressed));
     }
 
+    private static final java.time.LocalDateTime ZIP_EPOCH = java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
+
     /** Writes the archive to a stream (finishes the zip, does not close the stream). */
     public static void write(OutputStream os, Map<String, NpyArray> arrays, boolean compressed) throws IOException {
         ZipOutputStream zip = new ZipOutputStream(os);
@@ -151,6 +154,8 @@ public final class Npz {
             String name = e.getKey();
             if (name == null || name.isEmpty()) throw new IllegalArgumentException("array name must not be empty");
             ZipEntry ze = new ZipEntry(name + ".npy");
+            // a fixed time (the zip epoch) instead of now: the same arrays give the same bytes, hence the same SHA-256
+            ze.setTimeLocal(ZIP_EPOCH);
             if (compressed) {
                 ze.setMethod(ZipEntry.DEFLATED);
             } else {
