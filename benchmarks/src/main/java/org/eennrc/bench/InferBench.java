@@ -53,7 +53,7 @@ public final class InferBench {
     }
 
     public static void main(String[] argv) throws Exception {
-        org.eennrc.models.Dl4jRuntime.configureProcess();
+        Dl4jRuntime.configureProcess();
         Args a = new Args(argv, OPTIONS);
         Dl4jRuntime.init();
         long t0 = System.nanoTime();

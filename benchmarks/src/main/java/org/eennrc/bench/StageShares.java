@@ -45,7 +45,7 @@ public final class StageShares {
     }
 
     public static void main(String[] argv) {
-        org.eennrc.models.Dl4jRuntime.configureProcess();
+        Dl4jRuntime.configureProcess();
         Args a = new Args(argv, OPTIONS);
         int batch = a.getInt("batch", 128);
         int iters = a.getInt("iters", 20);

@@ -36,7 +36,7 @@ public final class TrainBench {
     }
 
     public static void main(String[] argv) {
-        org.eennrc.models.Dl4jRuntime.configureProcess();
+        Dl4jRuntime.configureProcess();
         Args a = new Args(argv, OPTIONS);
         Dl4jRuntime.init();
         long t0 = System.nanoTime();

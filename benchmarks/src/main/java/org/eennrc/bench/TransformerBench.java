@@ -75,7 +75,7 @@ public final class TransformerBench {
     }
 
     public static void main(String[] argv) throws IOException {
-        org.eennrc.models.Dl4jRuntime.configureProcess();
+        Dl4jRuntime.configureProcess();
         Args a = new Args(argv, OPTIONS);
         Dl4jRuntime.init();
         long t0 = System.nanoTime();

@@ -47,6 +47,8 @@ public final class ComputationGraphModel implements EarlyExitModel {
     private final int[] exitOutputIndex;
     /** The split of the graph as given: the costs, and the stages when batch norm is not folded. */
     private final GraphSplit split;
+    /** The graph as stages without graphs: costs only, counted once. */
+    private final StagedModel costs;
     private final int numClasses;
     /** Null, or the folding of batch norm that outputs and predictors run. */
     private final BatchNormFolding folding;
@@ -67,6 +69,11 @@ public final class ComputationGraphModel implements EarlyExitModel {
         }
         this.split = GraphSplit.of(graph.getConfiguration(), exits, inputTypes);
         this.numClasses = classes(graph, exits);
+        List<ExitStage> costOnly = new ArrayList<>();
+        for (GraphSplit.Stage s : split.stages()) {
+            costOnly.add(new GraphStage(s, null));
+        }
+        this.costs = staged(costOnly); // the costs are those of the graph as given, folded or not
         if (fold) {
             this.folding = BatchNormFolding.of(graph.getConfiguration());
             this.foldedSplit = GraphSplit.of(folding.configuration(), exits, inputTypes);
@@ -209,12 +216,12 @@ public final class ComputationGraphModel implements EarlyExitModel {
 
     @Override
     public double[] cumulativeCost() {
-        return staged(List.of()).cumulativeCost();
+        return costs.cumulativeCost();
     }
 
     @Override
     public double fullModelCost() {
-        return staged(List.of()).fullModelCost();
+        return costs.fullModelCost();
     }
 
     /**
@@ -252,15 +259,8 @@ public final class ComputationGraphModel implements EarlyExitModel {
         return staged(stages).predictor();
     }
 
-    /** The same model as stages (with placeholder stages when only the costs are needed). */
+    /** The same model as stages over the graph's inputs. */
     private StagedModel staged(List<ExitStage> stages) {
-        if (stages.isEmpty()) {
-            List<ExitStage> costOnly = new ArrayList<>();
-            for (GraphSplit.Stage s : split.stages()) {
-                costOnly.add(new GraphStage(s, null));
-            }
-            stages = costOnly;
-        }
         return StagedModel.of(graph.getConfiguration().getNetworkInputs(), null, stages, numClasses);
     }
 
