@@ -38,8 +38,9 @@ public final class OutputsData implements ExperimentData {
     @Override
     public List<RiskInput> load(List<String> risks, Log log) throws Exception {
         ExitOutputs o = source.outputs(log);
-        log.info(String.format(Locale.ROOT, "outputs: %d samples, %d exits, %d classes%s%s", o.numSamples(), o.numExits(),
-                o.numClasses(), o.hasLabels() ? ", labelled" : ", unlabelled", o.hasFlops() ? ", with flops" : ""));
+        log.info(String.format(Locale.ROOT, "outputs: %d samples, %d exits, %s%s%s", o.numSamples(), o.numExits(),
+                o.hasProbabilities() ? o.numClasses() + " classes" : "loss tables " + o.lossTableNames(),
+                o.hasLabels() ? ", labelled" : ", unlabelled", o.hasFlops() ? ", with flops" : ""));
         LambdaGrid grid = LambdaGrid.uniform(config.lambdaGrid.size);
         LossMatrixBuilder builder = new LossMatrixBuilder(o, measure, grid);
         Efficiency eff = builder.efficiency();
