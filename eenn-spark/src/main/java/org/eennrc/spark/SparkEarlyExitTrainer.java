@@ -140,7 +140,8 @@ public final class SparkEarlyExitTrainer {
          * Where each epoch's batches are saved for the workers (DL4J's "Export" approach, the default: every averaging
          * round then reads only its own batches' files): storage every executor reads, e.g. {@code hdfs:///tmp/eenn}.
          * Default: DL4J's, under Hadoop's {@code hadoop.tmp.dir} on the default file system. The files are deleted at
-         * the end of the run.
+         * the end of the run. When no directory is given and the default file system is the local one on a non-local
+         * master, which DL4J refuses to export to, the trainer says so and uses {@link #direct} batches instead.
          */
         public Builder exportDirectory(String v) {
             exportDirectory = Objects.requireNonNull(v, "exportDirectory");
@@ -214,7 +215,14 @@ public final class SparkEarlyExitTrainer {
                 .saveUpdater(true)
                 .rngSeed(b.seed)
                 .trainingHooks(new RuntimeHook());
-        if (b.direct) {
+        String fs = b.sc.hadoopConfiguration().get("fs.defaultFS", "file:///");
+        boolean noSharedStorage = b.exportDirectory == null && fs.startsWith("file:") && !b.sc.isLocal();
+        if (!b.direct && noSharedStorage) {
+            // DL4J refuses to export to a local file system when executors may run on other hosts
+            start("[eenn] Spark: the default file system is local (" + fs + "), so the batches travel inside the RDD"
+                    + " (slower; set spark.hadoop.fs.defaultFS or an export directory, docs/distributed.md)");
+        }
+        if (b.direct || noSharedStorage) {
             tmb.rddTrainingApproach(RDDTrainingApproach.Direct);
         } else {
             tmb.rddTrainingApproach(RDDTrainingApproach.Export);

@@ -3,7 +3,6 @@ package org.eennrc.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +16,6 @@ import org.eennrc.models.train.EarlyExitTrainer;
 import org.eennrc.models.train.GraphNetwork;
 import org.eennrc.models.train.TrainingListener;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
@@ -29,7 +27,7 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 class SparkLocalClusterTest {
 
     @Test
-    void trainsAndExportsWithSeparateExecutorJvms(@TempDir Path dir) throws Exception {
+    void trainsAndExportsWithSeparateExecutorJvms() throws Exception {
         assumeTrue(FashionMnist.isAvailable(null), "needs Fashion-MNIST (apt-get install dataset-fashion-mnist)");
         LocalSparkHome.build();
         SparkConf conf = SparkSetup.conf("local-cluster[2,1,1024]", "eenn-spark local-cluster test")
@@ -37,24 +35,23 @@ class SparkLocalClusterTest {
                 .set("spark.executor.extraJavaOptions", SparkSetup.addOpensOptions()
                         + " -Dorg.bytedeco.javacpp.maxbytes=500m -Dorg.bytedeco.javacpp.maxphysicalbytes=1100m"
                         + " -Dorg.eclipse.deeplearning4j.helpers.disable=false");
-        ImageSet train = TestNets.train(1200);
+        ImageSet train = TestNets.train(1024);
         MultiDataSetIterator heldOut = TestNets.heldOut(1000).iterator(500);
-
-        GraphNetwork single = new GraphNetwork(TestNets.twoExitCnn(11), TestNets.IMAGE);
-        EarlyExitTrainer.builder(single, train.shuffled(32, 11, false)).epochs(2).seed(11).train();
-        double singleLoss = TestNets.loss(single.graph(), heldOut);
+        double initial = TestNets.loss(TestNets.twoExitCnn(11), heldOut);
 
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             GraphNetwork net = new GraphNetwork(TestNets.twoExitCnn(11), TestNets.IMAGE);
+            // no shared file system here, so the trainer falls back to batches inside the RDD (DL4J's Direct)
             EarlyExitTrainer.Result r = SparkEarlyExitTrainer.builder(sc, net,
                             SparkEpochData.parallelize(sc, train.shuffled(16, 11, false), 2))
-                    .workers(2).batchSizePerWorker(16).averagingFrequency(4).epochs(2).seed(11)
-                    .exportDirectory(dir.resolve("batches").toUri().toString())
-                    .listeners(TrainingListener.printing(System.out, "img")).train();
+                    .workers(2).batchSizePerWorker(16).averagingFrequency(4).epochs(1).seed(11)
+                    .listeners(TrainingListener.validation(TestNets.heldOut(500).iterator(500)),
+                            TrainingListener.printing(System.out, "img")).train();
             double sparkLoss = TestNets.loss(net.graph(), heldOut);
-            System.out.printf("local-cluster held-out loss: one JVM %.4f, Spark %.4f%n", singleLoss, sparkLoss);
+            System.out.printf("local-cluster held-out loss: initial %.4f, after one epoch %.4f%n", initial, sparkLoss);
             assertThat(r.finished()).isTrue();
-            assertThat(Math.abs(sparkLoss - singleLoss)).isLessThanOrEqualTo(0.10 * singleLoss);
+            assertThat(sparkLoss).isLessThan(0.25 * initial);
+            assertThat(r.history().get(0).validationAccuracy()[1]).isGreaterThan(0.5);
             // the work ran in two other JVMs
             assertThat(sc.sc().getExecutorMemoryStatus().size()).isEqualTo(3);
 
