@@ -10,7 +10,6 @@ import java.util.function.IntToDoubleFunction;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
@@ -253,8 +252,13 @@ public final class SparkEarlyExitTrainer {
         for (int epoch = startEpoch; epoch < lastEpoch; epoch++) {
             Nd4j.getRandom().setSeed(b.seed + epoch);
             long t0 = System.nanoTime();
-            LongAccumulator counted = b.sc.sc().longAccumulator("eenn samples");
-            JavaRDD<MultiDataSet> batches = b.data.epoch(epoch).map(new FullLabels(outputs, counted));
+            JavaRDD<MultiDataSet> batches = b.data.epoch(epoch).map(new FullLabels(outputs));
+            // an accumulator would count twice when DL4J evaluates the RDD twice: count once, only when unknown
+            long done = b.data.samplesPerEpoch() > 0 ? b.data.samplesPerEpoch()
+                    : batches.map(m -> m.getFeatures(0).size(0)).fold(0L, Long::sum);
+            if (done == 0) {
+                throw new IllegalArgumentException("epoch " + (epoch + 1) + " has no training data");
+            }
             int iterationBefore = graph.getIterationCount();
             spark.fitMultiDataSet(batches);
             if (spark.getNetwork() != graph) {
@@ -262,7 +266,6 @@ public final class SparkEarlyExitTrainer {
             }
             // DL4J counts the averaged steps on the workers only; the driver's counter drives learning-rate
             // schedules of the next epoch and is what checkpoints record.
-            long done = b.data.samplesPerEpoch() > 0 ? b.data.samplesPerEpoch() : counted.value();
             if (graph.getIterationCount() == iterationBefore) {
                 long steps = (done + (long) b.batchSizePerWorker * b.workers - 1) / ((long) b.batchSizePerWorker * b.workers);
                 graph.getConfiguration().setIterationCount((int) (iterationBefore + steps));
@@ -271,9 +274,6 @@ public final class SparkEarlyExitTrainer {
             if (!Double.isFinite(loss)) {
                 throw new IllegalStateException(String.format(Locale.ROOT,
                         "training diverged: loss %s at epoch %d; lower the learning rate", loss, epoch + 1));
-            }
-            if (done == 0) {
-                throw new IllegalArgumentException("epoch " + (epoch + 1) + " has no training data");
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             trainSeconds += secs;

@@ -58,7 +58,9 @@ public final class SparkSetup {
         String cores = c.get("spark.executor.cores", "1");
         c.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", cores);
         c.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
-        c.setIfMissing("spark.ui.enabled", "false");
+        if (c.get("spark.master", "").startsWith("local")) {
+            c.setIfMissing("spark.ui.enabled", "false"); // no web UI for a run inside one machine (tests, benches)
+        }
         return c;
     }
 

@@ -154,10 +154,17 @@ class SparkLocalTest {
     }
 
     @Test
-    void emptyDataIsRefused() {
+    void badInputIsRefused() {
         ComputationGraphModel model = ComputationGraphModel.of(TestNets.twoExitCnn(1), TestNets.IMAGE);
         assertThatThrownBy(() -> SparkExporter.outputs(sc, model, sc.parallelize(List.<MultiDataSet>of(), 2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+        GraphNetwork net = new GraphNetwork(TestNets.twoExitCnn(1), TestNets.IMAGE);
+        assertThatThrownBy(() -> SparkEarlyExitTrainer.builder(sc, net,
+                        SparkEpochData.of(sc.parallelize(List.<MultiDataSet>of(), 2))).direct(true).train())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no training data");
+        assertThatThrownBy(() -> SparkEarlyExitTrainer.builder(sc, net, SparkEpochData.of(sc.emptyRDD()))
+                .averagingFrequency(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("averagingFrequency");
     }
 
     static void assertSameOutputs(ExitOutputs a, ExitOutputs b, double tolerance) {

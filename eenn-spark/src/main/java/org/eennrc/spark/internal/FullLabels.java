@@ -3,28 +3,24 @@ package org.eennrc.spark.internal;
 import java.util.Arrays;
 
 import org.apache.spark.api.java.function.Function;
-import org.apache.spark.util.LongAccumulator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Internal: gives a batch with one label array that label to every output, as {@code GraphNetwork.fit} does in one
- * JVM (the exits train jointly on the same targets), and counts the samples seen.
+ * JVM (the exits train jointly on the same targets).
  */
 public final class FullLabels implements Function<MultiDataSet, MultiDataSet> {
     private static final long serialVersionUID = 1L;
     private final int outputs;
-    private final LongAccumulator samples;
 
-    public FullLabels(int outputs, LongAccumulator samples) {
+    public FullLabels(int outputs) {
         this.outputs = outputs;
-        this.samples = samples;
     }
 
     @Override
     public MultiDataSet call(MultiDataSet batch) {
         INDArray[] labels = batch.getLabels();
-        samples.add(batch.getFeatures(0).size(0));
         if (labels != null && labels.length == 1 && outputs > 1) {
             INDArray[] all = new INDArray[outputs];
             Arrays.fill(all, labels[0]);
