@@ -185,6 +185,14 @@ public final class ComputationGraphModel implements EarlyExitModel {
         return graph;
     }
 
+    /**
+     * The input types the model was made with (one per network input; null if none were given): what rebuilding the
+     * same model elsewhere, e.g. on a Spark executor, needs besides the graph and the exit names.
+     */
+    public InputType[] inputTypes() {
+        return inputTypes == null ? null : inputTypes.clone();
+    }
+
     /** The exit layers, exit 1 first. */
     public List<String> exitNames() {
         return exits;
