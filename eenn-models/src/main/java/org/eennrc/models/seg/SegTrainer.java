@@ -59,20 +59,7 @@ public final class SegTrainer {
     public static Trained train(MultiExitSegNetConfig model, TrainConfig cfg, FashionScenes train,
                                 FashionScenes validation, Path outDir, boolean resume, int stopAfterEpochs,
                                 TrainingListener listener) {
-        if (cfg.exitTraining() != TrainConfig.ExitTraining.JOINT) {
-            throw new SettingException("training.exit_training", "must be joint for the segmentation network");
-        }
-        if (cfg.dropout() > 0) {
-            throw new SettingException("training.dropout", "must be 0 for the segmentation network");
-        }
-        if (cfg.exitWeights() != null) {
-            throw new SettingException("training.exit_weights", "is not supported by the segmentation network "
-                    + "(every exit's loss counts once)");
-        }
-        if (cfg.augmentFlip()) {
-            throw new SettingException("training.augment_flip", "is not supported by the segmentation network "
-                    + "(every epoch has fresh scenes)");
-        }
+        checkSupported(cfg);
         if (model.height() != FashionScenes.SIZE || model.width() != FashionScenes.SIZE
                 || model.numClasses() != FashionScenes.NUM_CLASSES || model.channels() != 1) {
             throw new SettingException("model", "Fashion-MNIST scenes need a 64x64x1 input and 11 classes, got "
@@ -100,6 +87,29 @@ public final class SegTrainer {
         }
         return new Trained(model, net.graph(), cfg, r.history(), r.finished(), r.wallSeconds(),
                 r.trainSamplesPerSecond());
+    }
+
+    /**
+     * Rejects the settings this recipe does not support: only joint exit training, no dropout, no exit weights (every
+     * exit's loss counts once), no flips (every epoch has fresh scenes).
+     *
+     * @throws SettingException naming the setting
+     */
+    public static void checkSupported(TrainConfig cfg) {
+        if (cfg.exitTraining() != TrainConfig.ExitTraining.JOINT) {
+            throw new SettingException("training.exit_training", "must be joint for the segmentation network");
+        }
+        if (cfg.dropout() > 0) {
+            throw new SettingException("training.dropout", "must be 0 for the segmentation network");
+        }
+        if (cfg.exitWeights() != null) {
+            throw new SettingException("training.exit_weights", "is not supported by the segmentation network "
+                    + "(every exit's loss counts once)");
+        }
+        if (cfg.augmentFlip()) {
+            throw new SettingException("training.augment_flip", "is not supported by the segmentation network "
+                    + "(every epoch has fresh scenes)");
+        }
     }
 
     /** Writes {@code dir/model.zip} (no updater state) and {@code dir/model.json}. */
