@@ -363,7 +363,10 @@ public final class ConfigLoader {
                     throw new ConfigException(where, "risks[" + i + "]", e.getMessage(), e);
                 }
             }
-            if (c.confidence == null) c.confidence = ConfidenceMeasures.DEFAULT;
+            if (c.confidence == null) {
+                // dense outputs carry their image confidence (data.confidence) as the provided one
+                c.confidence = d instanceof ExperimentConfig.FashionScenes ? "provided" : ConfidenceMeasures.DEFAULT;
+            }
             try {
                 ConfidenceMeasures.byName(c.confidence);
             } catch (IllegalArgumentException e) {
@@ -404,6 +407,11 @@ public final class ConfigLoader {
                 throw new ConfigException(where, "data.threshold", "must be in [0, 254], got " + f.threshold);
             }
             if (f.pictures == null || f.pictures < 0) throw new ConfigException(where, "data.pictures", "must be >= 0");
+            if (!"provided".equals(c.confidence)) {
+                throw new ConfigException(where, "confidence", "Fashion-MNIST scenes carry one confidence per image,"
+                        + " aggregated from the pixels as data.confidence says; set confidence: provided (or leave it"
+                        + " out), got " + quote(c.confidence));
+            }
             require(c.model, where, "model");
             if (!SegTrainer.TYPE.equals(c.model.type)) {
                 throw new ConfigException(where, "model.type", "expected \"" + SegTrainer.TYPE

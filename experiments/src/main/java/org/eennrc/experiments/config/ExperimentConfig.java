@@ -198,6 +198,11 @@ public final class ExperimentConfig {
         public Long splitSeed;
         /** Scenes per inference batch when the outputs are streamed. */
         public Integer batchSize = 100;
+        /**
+         * How an image's per-pixel confidence is aggregated to one number (eenn-core's dense confidence grammar, e.g.
+         * {@code top1:mean}); the experiment's {@code confidence} is then {@code provided}.
+         */
+        public String confidence = "top1:mean";
         /** Scenes drawn in the report's picture grid. */
         public Integer pictures = 6;
 
