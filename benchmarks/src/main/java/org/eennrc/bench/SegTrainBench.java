@@ -112,8 +112,8 @@ public final class SegTrainBench {
                     metrics.meanIoU(l)));
         }
         System.out.printf(Locale.ROOT, "[bench] RESULT epochs=%d train_images_per_s=%.1f train_wall_s=%.1f "
-                        + "test pixel_acc/mIoU:%s test_eval_s=%.1f peak_rss_mib=%.0f total_wall_s=%.1f%n",
+                        + "test pixel_acc/mIoU:%s test_eval_s=%.1f peak_rss_mib=%.0f total_wall_s=%.1f process_cpu_s=%.1f%n",
                 r.history().size(), r.trainImagesPerSecond(), r.wallSeconds(), sb, evalSecs, Rss.peakMiB(),
-                (System.nanoTime() - t0) / 1e9);
+                (System.nanoTime() - t0) / 1e9, Rss.processCpuNanos() / 1e9);
     }
 }
