@@ -12,7 +12,8 @@ import org.eennrc.models.data.FashionMnist;
 import org.eennrc.models.data.FashionScenes;
 import org.eennrc.models.seg.MultiExitSegNet;
 import org.eennrc.models.seg.MultiExitSegNetConfig;
-import org.eennrc.models.seg.SegMetrics;
+import org.eennrc.core.dense.DenseOutputsBuilder;
+import org.eennrc.core.dense.DenseRisk;
 import org.eennrc.models.seg.SegTrainer;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.models.train.TrainingListener;
@@ -78,6 +79,7 @@ public final class SegTrainBench {
             }
             long tb = 0;
             long tg = 0;
+            long cpu0 = Rss.processCpuNanos();
             for (int i = 3; i < 3 + throughput; i++) {
                 long g0 = System.nanoTime();
                 MultiDataSet batch = train.batch(i * b, (i + 1) * b);
@@ -86,30 +88,45 @@ public final class SegTrainBench {
                 tb += System.nanoTime() - g1;
                 tg += g1 - g0;
             }
+            double cpuMs = (Rss.processCpuNanos() - cpu0) / 1e6 / throughput;
             System.out.printf(Locale.ROOT, "[bench] RESULT throughput batch=%d batches=%d fit_ms_per_batch=%.1f "
-                            + "scene_gen_ms_per_batch=%.1f train_images_per_s=%.1f peak_rss_mib=%.0f%n", b, throughput,
-                    tb / 1e6 / throughput, tg / 1e6 / throughput, throughput * b / ((tb + tg) / 1e9), Rss.peakMiB());
+                            + "scene_gen_ms_per_batch=%.1f train_images_per_s=%.1f process_cpu_ms_per_batch=%.1f "
+                            + "peak_rss_mib=%.0f%n", b, throughput, tb / 1e6 / throughput, tg / 1e6 / throughput,
+                    throughput * b / ((tb + tg) / 1e9), cpuMs, Rss.peakMiB());
             return;
         }
         SegTrainer.Trained r = SegTrainer.train(model, cfg, train, val, Path.of(a.get("out", "runs/scenes")),
                 a.flag("resume"), a.getInt("stop-after", 0), TrainingListener.printing(System.out, "img"));
         long e0 = System.nanoTime();
         ComputationGraphModel m = r.model();
-        SegMetrics metrics = new SegMetrics(m.numExits(), FashionScenes.NUM_CLASSES, FashionScenes.IGNORE);
+        // eenn-core's dense builder accumulates the per-exit pixel accuracy and data-set mIoU (ignore label left out)
+        int C = FashionScenes.NUM_CLASSES;
+        int hw = FashionScenes.SIZE * FashionScenes.SIZE;
+        DenseOutputsBuilder metrics = DenseOutputsBuilder.builder(m.numExits(), C, FashionScenes.SIZE,
+                FashionScenes.SIZE).confidence("top1:mean").risks(DenseRisk.MISCOVERAGE).build();
         int eb = 100;
         for (int from = 0; from < test.size(); from += eb) {
             int to = Math.min(test.size(), from + eb);
             INDArray[] outs = m.exitOutputs(test.features(from, to));
-            int[] truth = test.labels(from, to);
+            float[][] flat = new float[outs.length][];
             for (int e = 0; e < outs.length; e++) {
-                metrics.add(e, outs[e], truth);
+                flat[e] = outs[e].dup('c').data().asFloat();
+            }
+            int[] truth = test.labels(from, to);
+            for (int j = 0; j < to - from; j++) {
+                float[][] probs = new float[outs.length][];
+                for (int e = 0; e < outs.length; e++) {
+                    probs[e] = Arrays.copyOfRange(flat[e], j * C * hw, (j + 1) * C * hw);
+                }
+                metrics.add(probs, Arrays.copyOfRange(truth, j * hw, (j + 1) * hw));
             }
         }
         double evalSecs = (System.nanoTime() - e0) / 1e9;
+        double[] acc = metrics.pixelAccuracyPerExit();
+        double[] miou = metrics.meanIoUPerExit();
         StringBuilder sb = new StringBuilder();
         for (int l = 0; l < m.numExits(); l++) {
-            sb.append(String.format(Locale.ROOT, " exit%d=%.4f/%.4f", l + 1, metrics.pixelAccuracy(l),
-                    metrics.meanIoU(l)));
+            sb.append(String.format(Locale.ROOT, " exit%d=%.4f/%.4f", l + 1, acc[l], miou[l]));
         }
         System.out.printf(Locale.ROOT, "[bench] RESULT epochs=%d train_images_per_s=%.1f train_wall_s=%.1f "
                         + "test pixel_acc/mIoU:%s test_eval_s=%.1f peak_rss_mib=%.0f total_wall_s=%.1f process_cpu_s=%.1f%n",

@@ -13,8 +13,10 @@ import org.eennrc.models.data.FashionScenes;
 import org.eennrc.models.data.ImageSet;
 import org.eennrc.models.internal.BatchIterator;
 import org.eennrc.models.seg.MultiExitSegNet;
+import org.eennrc.core.dense.DenseConfidences;
 import org.eennrc.models.seg.MultiExitSegNetConfig;
-import org.eennrc.models.seg.SegMetrics;
+import org.eennrc.models.seg.SegConfidence;
+import org.eennrc.core.dense.DenseOutputsBuilder;
 import org.eennrc.models.seg.SegTrainer;
 import org.eennrc.models.train.GraphNetwork;
 import org.eennrc.models.train.TrainConfig;
@@ -132,9 +134,15 @@ class MultiExitSegNetTest {
         int n = 23;
         INDArray x = randomBatch(n, 6, false)[0];
         INDArray[] all = model.exitOutputs(x);
+        // the image confidence of the streamed tables (eenn-core's top1:mean), as the predictor's per-image confidence
+        EarlyExitPredictor.ExampleConfidence top1mean = SegConfidence.perExample(DenseConfidences.parse("top1:mean"));
         double[][] conf = new double[4][];
         for (int e = 0; e < 4; e++) {
-            conf[e] = meanTop1(all[e]);
+            conf[e] = top1mean.confidences(all[e]);
+            double[] direct = meanTop1(all[e]);
+            for (int i = 0; i < n; i++) {
+                assertThat(conf[e][i]).isCloseTo(direct[i], org.assertj.core.data.Offset.offset(1e-6));
+            }
         }
         double[] sorted = conf[0].clone();
         Arrays.sort(sorted);
@@ -154,7 +162,7 @@ class MultiExitSegNetTest {
                 float[][] answers = new float[n][];
                 int[] answeredAt = new int[n];
                 Arrays.fill(answeredAt, -1);
-                ExitResult real = predictor.predict(iterator(x, batchSize), lambda, MultiExitSegNetTest::meanTop1,
+                ExitResult real = predictor.predict(iterator(x, batchSize), lambda, top1mean,
                         (sample, exit, output, row) -> {
                             assertThat(answeredAt[sample]).as("answered once").isEqualTo(-1);
                             answeredAt[sample] = exit;
@@ -217,27 +225,24 @@ class MultiExitSegNetTest {
         for (int e = 0; e < 4; e++) {
             assertThat(a[e].equalsWithEps(b[e], 1e-6)).isTrue();
         }
-        // the validation accuracies are the pixel accuracies of SegMetrics on the same scenes
-        SegMetrics metrics = new SegMetrics(4, 11, FashionScenes.IGNORE);
+        // the validation accuracies are eenn-core's dense pixel accuracies on the same scenes
+        DenseOutputsBuilder metrics = DenseOutputsBuilder.builder(4, 11, 64, 64).confidence("top1:mean").build();
         INDArray[] o = back.model().exitOutputs(val.features(0, 8));
+        int[] truth = val.labels(0, 8);
+        for (int j = 0; j < 8; j++) {
+            float[][] probs = new float[4][];
+            for (int e = 0; e < 4; e++) {
+                probs[e] = o[e].slice(j).dup('c').data().asFloat();
+            }
+            metrics.add(probs, Arrays.copyOfRange(truth, j * 4096, (j + 1) * 4096));
+        }
+        double[] acc = metrics.pixelAccuracyPerExit();
         for (int e = 0; e < 4; e++) {
-            metrics.add(e, o[e], val.labels(0, 8));
-            assertThat(metrics.pixelAccuracy(e)).isCloseTo(t.history().get(0).validationAccuracy()[e],
+            assertThat(acc[e]).isCloseTo(t.history().get(0).validationAccuracy()[e],
                     org.assertj.core.data.Offset.offset(1e-9));
         }
         assertThatThrownBy(() -> SegTrainer.train(TINY, cfg, train, val, tmp.resolve("x"), false, 0,
                 TrainingListener.SILENT)).hasMessageContaining("64x64x1 input and 11 classes");
-    }
-
-    @Test
-    void metricsByHand() {
-        // 6 pixels, classes 0..2, one ignored: truth 0 0 1 1 2 255, prediction 0 1 1 1 0 2
-        SegMetrics m = new SegMetrics(1, 3, 255);
-        m.add(0, new int[] {0, 1, 1, 1, 0, 2}, new int[] {0, 0, 1, 1, 2, 255});
-        assertThat(m.pixelAccuracy(0)).isEqualTo(3 / 5.0);
-        // IoU: class 0: tp 1, fp 1 (pixel 4), fn 1 (pixel 1) -> 1/3; class 1: tp 2, fp 1, fn 0 -> 2/3; class 2: tp 0,
-        // fn 1 -> 0
-        assertThat(m.meanIoU(0)).isCloseTo((1 / 3.0 + 2 / 3.0 + 0) / 3, org.assertj.core.data.Offset.offset(1e-12));
     }
 
     private static ImageSet randomItems(int n) {
