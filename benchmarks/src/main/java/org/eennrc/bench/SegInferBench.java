@@ -2,7 +2,10 @@ package org.eennrc.bench;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import org.eennrc.core.Calibrator;
@@ -15,6 +18,7 @@ import org.eennrc.core.dense.DenseRisk;
 import org.eennrc.models.ComputationGraphModel;
 import org.eennrc.models.Dl4jRuntime;
 import org.eennrc.models.EarlyExitPredictor;
+import org.eennrc.models.ExitStage;
 import org.eennrc.models.data.FashionMnist;
 import org.eennrc.models.data.FashionScenes;
 import org.eennrc.models.internal.BatchIterator;
@@ -33,15 +37,19 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * EarlyExitPredictor.AnswerSink)}) and real early exit at λ̂ are timed alternately ({@code --repeats} times each, after
  * a warm-up of both), and the wall-clock speedup is compared with the one the multiply-add counts predict. Real early
  * exit must send every image to the exit the simulated rule picks from the tables; the run says whether it did.
+ * A second line gives each stage's wall time on one batch without and with its exit head, next to its multiply-adds.
+ * The network runs in its inference form ({@code MultiExitSegNet.inferenceModel}: softmax before the upsampling);
+ * {@code --training-form} runs the graph as trained (softmax at full resolution) instead.
  *
  * <pre>
  * OMP_WAIT_POLICY=PASSIVE java $JOPTS -cp $CP org.eennrc.bench.SegInferBench --model DIR
  *   [--scenes 2000] [--seed 3] [--batch 100] [--epsilon 0.05] [--confidence top1:mean] [--repeats 3]
+ *   [--training-form]
  * </pre>
  */
 public final class SegInferBench {
     private static final Set<String> OPTIONS = Set.of("model", "data-dir", "scenes", "seed", "batch", "epsilon",
-            "confidence", "repeats");
+            "confidence", "repeats", "training-form");
 
     private SegInferBench() {
     }
@@ -51,7 +59,7 @@ public final class SegInferBench {
         Args a = new Args(argv, OPTIONS);
         Dl4jRuntime.init();
         SegTrainer.Trained trained = SegTrainer.load(Path.of(a.get("model", "runs/scenes")));
-        ComputationGraphModel model = trained.model();
+        ComputationGraphModel model = a.flag("training-form") ? trained.model() : trained.inferenceModel();
         FashionMnist fm = FashionMnist.load(a.has("data-dir") ? Path.of(a.get("data-dir", "")) : null,
                 trained.training().validationSize(), trained.training().splitSeed());
         int n = a.getInt("scenes", 2000);
@@ -127,6 +135,8 @@ public final class SegInferBench {
         double fullMed = full[repeats / 2];
         double earlyMed = early[repeats / 2];
         boolean same = Arrays.equals(real.exits(), simulated.exits());
+        String shares = stageTimes(predictor, x.get(NDArrayIndex.interval(0, Math.min(batch, (int) x.size(0))))
+                .dup('c'), repeats);
         System.out.printf(Locale.ROOT, "[bench] RESULT scenes=%d test=%d batch=%d epsilon=%s lambda=%.2f "
                         + "exit_histogram=%s test_miscoverage=%.4f full_s=%.2f (%.1f img/s) early_exit_s=%.2f (%.1f img/s) "
                         + "speedup=%.2f predicted_by_macs=%.2f ratio=%.2f same_exits_as_simulated=%s stream_s=%.1f "
@@ -134,6 +144,49 @@ public final class SegInferBench {
                 lambda, Arrays.toString(real.exitHistogram()), testMiscoverage, fullMed, testIdx.length / fullMed,
                 earlyMed, testIdx.length / earlyMed, fullMed / earlyMed, predicted, (fullMed / earlyMed) / predicted,
                 same, streamSecs, Rss.peakMiB(), Arrays.toString(full), Arrays.toString(early));
+        System.out.println("[bench] RESULT stage times for one batch (median of " + repeats + "): " + shares);
+    }
+
+    /**
+     * Wall time of each stage of real early exit on one batch, without its exit head (what the full model runs, but
+     * for the last stage) and with it, next to the multiply-adds of trunk and head: where the time goes.
+     */
+    private static String stageTimes(EarlyExitPredictor predictor, INDArray x, int repeats) {
+        List<ExitStage> stages = predictor.model().stages();
+        double[][] trunk = new double[stages.size()][repeats];
+        double[][] both = new double[stages.size()][repeats];
+        for (int r = 0; r < repeats + 1; r++) {
+            Map<String, INDArray> state = new HashMap<>();
+            state.put(predictor.model().stages().get(0).inputs().get(0), x);
+            for (int s = 0; s < stages.size(); s++) {
+                ExitStage st = stages.get(s);
+                boolean last = s == stages.size() - 1;
+                Map<String, INDArray> in = new HashMap<>();
+                for (String name : st.inputs()) {
+                    in.put(name, state.get(name));
+                }
+                long t0 = System.nanoTime();
+                ExitStage.Output o = st.run(in, !last, last);
+                long t1 = System.nanoTime();
+                st.run(in, !last, true);
+                long t2 = System.nanoTime();
+                state.putAll(o.state());
+                if (r > 0) { // the first pass warms up
+                    trunk[s][r - 1] = (t1 - t0) / 1e6;
+                    both[s][r - 1] = (t2 - t1) / 1e6;
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int s = 0; s < stages.size(); s++) {
+            Arrays.sort(trunk[s]);
+            Arrays.sort(both[s]);
+            ExitStage st = stages.get(s);
+            sb.append(String.format(Locale.ROOT, "%sstage %d: %s %.0f ms, with head %.0f ms (MACs/image trunk %.2f M,"
+                            + " head %.2f M)", s == 0 ? "" : "; ", s + 1, s == stages.size() - 1 ? "all" : "trunk",
+                    trunk[s][repeats / 2], both[s][repeats / 2], st.trunkCost() / 1e6, st.headCost() / 1e6));
+        }
+        return sb.toString();
     }
 
     private static MultiDataSetIterator iterator(INDArray x, int batch) {

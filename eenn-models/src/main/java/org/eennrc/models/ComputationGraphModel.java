@@ -167,18 +167,19 @@ public final class ComputationGraphModel implements EarlyExitModel {
         Map<String, InputType> types = null;
         for (String e : exits) {
             GraphVertex v = graph.getConfiguration().getVertices().get(e);
-            if (!(v instanceof LayerVertex lv) || !(lv.getLayerConf().getLayer() instanceof FeedForwardLayer f)) {
+            if (!(v instanceof LayerVertex lv)) {
                 throw new IllegalArgumentException("exit '" + e + "' must be an output layer with nOut = classes");
             }
-            int n = (int) f.getNOut();
-            if (n <= 0) { // a per-pixel loss layer (CnnLossLayer) has no nOut: its classes are its input's channels
+            int n = lv.getLayerConf().getLayer() instanceof FeedForwardLayer f ? (int) f.getNOut() : 0;
+            if (n <= 0) { // per-pixel exits (a CnnLossLayer, or an upsampling of probabilities) give [B, C, H, W]
                 if (types == null) {
                     types = MacCount.activationTypes(graph.getConfiguration(), inputTypes);
                 }
                 if (types.get(e) instanceof InputType.InputTypeConvolutional t) {
                     n = (int) t.getChannels();
                 } else {
-                    throw new IllegalArgumentException("exit '" + e + "' has no number of classes (nOut)");
+                    throw new IllegalArgumentException("exit '" + e + "' must be an output layer with nOut = classes,"
+                            + " or give per-pixel maps [batch, classes, height, width]");
                 }
             }
             if (c >= 0 && n != c) {

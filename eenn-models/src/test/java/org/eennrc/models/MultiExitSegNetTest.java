@@ -198,6 +198,50 @@ class MultiExitSegNetTest {
                 .hasMessageContaining("1 values for 4 examples");
     }
 
+    @Test
+    void theInferenceFormGivesTheSameProbabilitiesAndTheSameRealEarlyExit() {
+        ComputationGraph g = MultiExitSegNet.build(TINY);
+        GraphNetwork net = new GraphNetwork(g, MultiExitSegNet.inputType(TINY));
+        INDArray[] train = randomBatch(16, 5, false);
+        for (int i = 0; i < 3; i++) {
+            net.fit(batch(train[0], train[1], null), false);
+        }
+        ComputationGraphModel training = MultiExitSegNet.earlyExitModel(TINY, g);
+        ComputationGraphModel inference = MultiExitSegNet.inferenceModel(TINY, g);
+        assertThat(inference.graph()).isNotSameAs(g);
+        assertThat(inference.graph().getLayer("exit2_softmax")).isNotNull(); // softmax before the upsampling
+        assertThat(inference.numClasses()).isEqualTo(3);
+        assertThat(inference.cumulativeCost()).containsExactly(training.cumulativeCost());
+        assertThat(inference.fullModelCost()).isEqualTo(training.fullModelCost());
+        int n = 11;
+        INDArray x = randomBatch(n, 8, false)[0];
+        INDArray[] a = training.exitOutputs(x);
+        INDArray[] b = inference.exitOutputs(x);
+        for (int e = 0; e < 4; e++) {
+            assertThat(b[e].shape()).containsExactly(a[e].shape());
+            assertThat(a[e].equalsWithEps(b[e], 1e-6)).as("exit %d", e + 1).isTrue();
+        }
+        // real early exit on the inference form: the exits the simulated rule picks from its own outputs
+        EarlyExitPredictor.ExampleConfidence top1mean = SegConfidence.perExample(DenseConfidences.parse("top1:mean"));
+        double[][] conf = new double[4][];
+        for (int e = 0; e < 4; e++) {
+            conf[e] = top1mean.confidences(b[e]);
+        }
+        double[] sorted = conf[0].clone();
+        Arrays.sort(sorted);
+        double lambda = (sorted[4] + sorted[5]) / 2;
+        int[] simulated = new int[n];
+        for (int i = 0; i < n; i++) {
+            int e = 0;
+            while (e < 3 && !(conf[e][i] > lambda)) {
+                e++;
+            }
+            simulated[i] = e;
+        }
+        ExitResult real = inference.predictor().predict(iterator(x, 4), lambda, top1mean, null);
+        assertThat(real.exits()).containsExactly(simulated);
+    }
+
     private static org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator iterator(INDArray x, int batch) {
         return new BatchIterator((int) x.size(0), batch, (from, to) -> new MultiDataSet(
                 x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)).dup('c'), null));

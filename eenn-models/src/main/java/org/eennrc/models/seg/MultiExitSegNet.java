@@ -35,7 +35,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  *
  * <p>Layer names (s 1-based): {@code stem_conv, stem_bn, stem_relu}; per stage {@code s{s}_conv1, _bn1, _relu1,
  * _conv2, _bn2} and its output ReLU {@code trunk{s}}; per exit {@code [exit{s}_upfeat, exit{s}_merge,]
- * exit{s}_logits, [exit{s}_up,] out{s}}.
+ * exit{s}_logits, [exit{s}_up,] out{s}} (in the inference form {@code exit{s}_logits, exit{s}_softmax, out{s}}, with
+ * {@code out{s}} the upsampling).
  */
 public final class MultiExitSegNet {
     public static final String INPUT = "in";
@@ -66,7 +67,7 @@ public final class MultiExitSegNet {
      */
     public static ComputationGraph build(MultiExitSegNetConfig c, IUpdater updater, double weightDecay) {
         Dl4jRuntime.init();
-        ComputationGraph g = new ComputationGraph(configuration(c, updater, weightDecay));
+        ComputationGraph g = new ComputationGraph(configuration(c, updater, weightDecay, false));
         g.init();
         return g;
     }
@@ -76,12 +77,41 @@ public final class MultiExitSegNet {
         return ComputationGraphModel.of(graph, inputType(c));
     }
 
+    /**
+     * The trained network in its inference form, as an early-exit model: each head applies the per-pixel softmax to
+     * its logits at the skip map's resolution and then upsamples the probabilities (nearest), where the training graph
+     * upsamples the logits and applies the softmax at the input resolution. Nearest upsampling copies each value to a
+     * block of pixels and the softmax acts on each pixel alone, so both give the same probabilities (up to float
+     * rounding; within 1e-6 in the tests), but the softmax runs on a quarter of the pixels: at 64 × 64 × 11 DL4J's
+     * per-pixel softmax (a permute, the softmax and a permute back) took most of a head's wall time while costing no
+     * multiply-adds (docs/benchmarks.md). The parameters are copied from {@code trained} by layer name (a snapshot);
+     * the costs are the same as {@link #earlyExitModel}'s (neither softmax nor upsampling has multiply-adds).
+     * Calibrate on this model's outputs when you deploy its predictor.
+     */
+    public static ComputationGraphModel inferenceModel(MultiExitSegNetConfig c, ComputationGraph trained) {
+        Dl4jRuntime.init();
+        ComputationGraph g = new ComputationGraph(configuration(c, new Adam(1e-3), 0.0, true));
+        g.init();
+        for (org.deeplearning4j.nn.api.Layer l : g.getLayers()) { // the added softmax layers have no parameters
+            if (l.numParams() > 0) {
+                String name = l.conf().getLayer().getLayerName();
+                org.deeplearning4j.nn.api.Layer src = trained.getLayer(name);
+                if (src == null || src.numParams() != l.numParams()) {
+                    throw new IllegalArgumentException("the trained graph does not match " + c + ": layer " + name);
+                }
+                l.setParams(src.params().dup());
+            }
+        }
+        return ComputationGraphModel.of(g, inputType(c));
+    }
+
     /** The input type the costs are counted for. */
     public static InputType inputType(MultiExitSegNetConfig c) {
         return InputType.convolutional(c.height(), c.width(), c.channels());
     }
 
-    static ComputationGraphConfiguration configuration(MultiExitSegNetConfig c, IUpdater updater, double weightDecay) {
+    static ComputationGraphConfiguration configuration(MultiExitSegNetConfig c, IUpdater updater, double weightDecay,
+                                                       boolean inference) {
         NeuralNetConfiguration.Builder nb = new NeuralNetConfiguration.Builder()
                 .seed(c.seed())
                 .updater(updater)
@@ -124,6 +154,13 @@ public final class MultiExitSegNet {
             gb.addLayer("exit" + st + "_logits", new ConvolutionLayer.Builder(1, 1).nIn(headCh).nOut(c.numClasses())
                     .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build(), headIn);
             String logits = "exit" + st + "_logits";
+            if (inference && skipDown > 1) { // softmax, then upsample the probabilities: see inferenceModel
+                gb.addLayer("exit" + st + "_softmax", new CnnLossLayer.Builder(new LossMCXENT())
+                        .activation(Activation.SOFTMAX).build(), logits);
+                gb.addLayer(out(st), new Upsampling2D.Builder(skipDown).build(), "exit" + st + "_softmax");
+                outputs.add(out(st));
+                continue;
+            }
             if (skipDown > 1) {
                 gb.addLayer("exit" + st + "_up", new Upsampling2D.Builder(skipDown).build(), logits);
                 logits = "exit" + st + "_up";

@@ -45,8 +45,14 @@ public final class SegTrainer {
     public record Trained(MultiExitSegNetConfig config, ComputationGraph graph, TrainConfig training,
                           List<TrainingListener.EpochSummary> history, boolean finished, double wallSeconds,
                           double trainImagesPerSecond) {
+        /** The trained graph as an early-exit model (live: it sees the graph's current parameters). */
         public ComputationGraphModel model() {
             return MultiExitSegNet.earlyExitModel(config, graph);
+        }
+
+        /** Its inference form ({@link MultiExitSegNet#inferenceModel}): the same probabilities, faster heads. */
+        public ComputationGraphModel inferenceModel() {
+            return MultiExitSegNet.inferenceModel(config, graph);
         }
     }
 

@@ -136,7 +136,9 @@ public final class FashionScenesSource implements OutputsSource {
             provenance.put("train_seconds", (System.nanoTime() - t0) / 1e9);
             provenance.put("train_images_per_second", trained.trainImagesPerSecond());
         }
-        ComputationGraphModel net = trained.model();
+        // the inference form: the same probabilities with the softmax before the upsampling (faster heads); the
+        // streamed tables and any predictor made from it see the same numbers
+        ComputationGraphModel net = trained.inferenceModel();
         FashionScenes scenes = FashionScenes.of(fm.test(), data.scenes, data.seed, data.threshold);
         provenance.put("scenes", scenes.toString());
         int nCalPicture = pictureCalibrationSize();
