@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -19,6 +20,8 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.eennrc.models.ComputationGraphModel;
 import org.eennrc.models.Dl4jRuntime;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
@@ -35,8 +38,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  *
  * <p>Layer names (s 1-based): {@code stem_conv, stem_bn, stem_relu}; per stage {@code s{s}_conv1, _bn1, _relu1,
  * _conv2, _bn2} and its output ReLU {@code trunk{s}}; per exit {@code [exit{s}_upfeat, exit{s}_merge,]
- * exit{s}_logits, [exit{s}_up,] out{s}} (in the inference form {@code exit{s}_logits, exit{s}_softmax, out{s}}, with
- * {@code out{s}} the upsampling).
+ * exit{s}_logits, [exit{s}_up,] out{s}} (in the inference form {@code [exit{s}_logits_deep, exit{s}_upfeat,
+ * exit{s}_logits_skip,] exit{s}_logits, exit{s}_softmax, out{s}}, with {@code out{s}} the upsampling).
  */
 public final class MultiExitSegNet {
     public static final String INPUT = "in";
@@ -78,29 +81,55 @@ public final class MultiExitSegNet {
     }
 
     /**
-     * The trained network in its inference form, as an early-exit model: each head applies the per-pixel softmax to
-     * its logits at the skip map's resolution and then upsamples the probabilities (nearest), where the training graph
-     * upsamples the logits and applies the softmax at the input resolution. Nearest upsampling copies each value to a
-     * block of pixels and the softmax acts on each pixel alone, so both give the same probabilities (up to float
-     * rounding; within 1e-6 in the tests), but the softmax runs on a quarter of the pixels: at 64 × 64 × 11 DL4J's
-     * per-pixel softmax (a permute, the softmax and a permute back) took most of a head's wall time while costing no
-     * multiply-adds (docs/benchmarks.md). The parameters are copied from {@code trained} by layer name (a snapshot);
-     * the costs are the same as {@link #earlyExitModel}'s (neither softmax nor upsampling has multiply-adds).
-     * Calibrate on this model's outputs when you deploy its predictor.
+     * The trained network in its inference form, as an early-exit model, with two exact rewrites of the heads that
+     * nearest upsampling allows (it copies each value to a block of pixels, so it commutes with anything applied to
+     * each pixel alone):
+     * <ul>
+     *   <li>each head applies the per-pixel softmax to its logits at the skip map's resolution and then upsamples
+     *       the probabilities, where the training graph upsamples the logits and applies the softmax at the input
+     *       resolution: the softmax runs on a quarter of the pixels (at 64 × 64 × 11 DL4J's per-pixel softmax, a
+     *       permute, the softmax and a permute back, took most of a head's wall time while costing no multiply-adds,
+     *       docs/benchmarks.md);</li>
+     *   <li>the 1×1 convolution of a deep exit over [upsampled trunk s, trunk 1] is split by input channels:
+     *       {@code conv(concat(up(a), b)) = up(conv_a(a)) + conv_b(b)}, so the deep share runs at trunk s's own
+     *       resolution and 11 channels are upsampled instead of trunk s's width.</li>
+     * </ul>
+     * Both give the same probabilities up to float rounding (within 1e-6 in the tests). The parameters are copied
+     * from {@code trained} (a snapshot; the split convolution's weights are the trained ones, split by input
+     * channel). The costs are counted from this graph, so exits 2–4 cost fewer multiply-adds than in
+     * {@link #earlyExitModel} (the deep 1×1 convolutions at low resolution). Calibrate on this model's outputs (and
+     * costs) when you deploy its predictor.
      */
     public static ComputationGraphModel inferenceModel(MultiExitSegNetConfig c, ComputationGraph trained) {
         Dl4jRuntime.init();
         ComputationGraph g = new ComputationGraph(configuration(c, new Adam(1e-3), 0.0, true));
         g.init();
         for (org.deeplearning4j.nn.api.Layer l : g.getLayers()) { // the added softmax layers have no parameters
-            if (l.numParams() > 0) {
-                String name = l.conf().getLayer().getLayerName();
-                org.deeplearning4j.nn.api.Layer src = trained.getLayer(name);
-                if (src == null || src.numParams() != l.numParams()) {
-                    throw new IllegalArgumentException("the trained graph does not match " + c + ": layer " + name);
-                }
-                l.setParams(src.params().dup());
+            String name = l.conf().getLayer().getLayerName();
+            if (l.numParams() == 0) {
+                continue;
             }
+            if (name.endsWith("_logits_deep") || name.endsWith("_logits_skip")) {
+                // the trained 1x1 convolution of exit s over [up(trunk s), trunk 1], split by input channels
+                int s = Integer.parseInt(name.substring(4, name.indexOf('_')));
+                org.deeplearning4j.nn.api.Layer src = trained.getLayer("exit" + s + "_logits");
+                INDArray w = src.getParam("W"); // [classes, widths[s-1] + widths[0], 1, 1]
+                int deepCh = c.widths()[s - 1];
+                if (name.endsWith("_logits_deep")) {
+                    l.setParam("W", w.get(NDArrayIndex.all(), NDArrayIndex.interval(0, deepCh), NDArrayIndex.all(),
+                            NDArrayIndex.all()).dup());
+                } else {
+                    l.setParam("W", w.get(NDArrayIndex.all(), NDArrayIndex.interval(deepCh, w.size(1)),
+                            NDArrayIndex.all(), NDArrayIndex.all()).dup());
+                    l.setParam("b", src.getParam("b").dup());
+                }
+                continue;
+            }
+            org.deeplearning4j.nn.api.Layer src = trained.getLayer(name);
+            if (src == null || src.numParams() != l.numParams()) {
+                throw new IllegalArgumentException("the trained graph does not match " + c + ": layer " + name);
+            }
+            l.setParams(src.params().dup());
         }
         return ComputationGraphModel.of(g, inputType(c));
     }
@@ -140,7 +169,23 @@ public final class MultiExitSegNet {
             in = widths[s];
             String headIn = prev;
             int headCh = widths[s];
-            if (s > 0) {
+            if (inference && s > 0) {
+                // conv1x1(concat(up(a), b)) = up(conv1x1_a(a)) + conv1x1_b(b) for nearest upsampling: the deep
+                // features' share of the 1x1 convolution runs at their own resolution, and 11 channels are upsampled
+                // instead of widths[s]; see inferenceModel
+                int up = c.downsampling(s) / skipDown;
+                String deep = "exit" + st + "_logits_deep";
+                gb.addLayer(deep, new ConvolutionLayer.Builder(1, 1).nIn(widths[s]).nOut(c.numClasses())
+                        .hasBias(false).activation(Activation.IDENTITY).build(), prev);
+                if (up > 1) {
+                    gb.addLayer("exit" + st + "_upfeat", new Upsampling2D.Builder(up).build(), deep);
+                    deep = "exit" + st + "_upfeat";
+                }
+                gb.addLayer("exit" + st + "_logits_skip", new ConvolutionLayer.Builder(1, 1).nIn(widths[0])
+                        .nOut(c.numClasses()).activation(Activation.IDENTITY).build(), trunk(1));
+                gb.addVertex("exit" + st + "_logits", new ElementWiseVertex(ElementWiseVertex.Op.Add), deep,
+                        "exit" + st + "_logits_skip");
+            } else if (s > 0) {
                 int up = c.downsampling(s) / skipDown;
                 String feat = prev;
                 if (up > 1) {
@@ -151,8 +196,11 @@ public final class MultiExitSegNet {
                 headIn = "exit" + st + "_merge";
                 headCh = widths[s] + widths[0];
             }
-            gb.addLayer("exit" + st + "_logits", new ConvolutionLayer.Builder(1, 1).nIn(headCh).nOut(c.numClasses())
-                    .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build(), headIn);
+            if (!(inference && s > 0)) {
+                gb.addLayer("exit" + st + "_logits", new ConvolutionLayer.Builder(1, 1).nIn(headCh)
+                        .nOut(c.numClasses()).activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build(),
+                        headIn);
+            }
             String logits = "exit" + st + "_logits";
             if (inference && skipDown > 1) { // softmax, then upsample the probabilities: see inferenceModel
                 gb.addLayer("exit" + st + "_softmax", new CnnLossLayer.Builder(new LossMCXENT())
