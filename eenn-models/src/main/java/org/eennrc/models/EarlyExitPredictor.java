@@ -37,6 +37,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * way. The tests pick λ between observed confidences; on real data such ties are rare, and they move the measured
  * risk by at most one sample.
  *
+ * <p>Exits whose output is not a row of class probabilities, such as a segmentation exit's [B, C, H, W] per-pixel
+ * probabilities, go through {@link #predict(MultiDataSetIterator, double, ExampleConfidence, AnswerSink)}: the same
+ * rule and batching, with one confidence per example from an {@link ExampleConfidence} (for segmentation an image
+ * confidence aggregated from the pixels, method.md §6) and each example's answer handed to an {@link AnswerSink}.
+ *
  * <p>Not thread-safe (DL4J and SameDiff graphs are not): one predictor per thread.
  */
 public final class EarlyExitPredictor {

@@ -88,6 +88,20 @@ class FashionScenesConfigTest {
     }
 
     @Test
+    void theShippedConfigParses() throws IOException {
+        Path cfg = Path.of("..", "configs", "fashion-scenes-segmentation.yaml");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(cfg));
+        ExperimentConfig c = Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")) ? ConfigLoader.load(cfg)
+                : ConfigLoader.parse(Files.readString(cfg), "scenes", false);
+        assertThat(c.data).isInstanceOf(ExperimentConfig.FashionScenes.class);
+        assertThat(((ExperimentConfig.FashionScenes) c.data).scenes).isEqualTo(2000);
+        assertThat(c.model.segnet).isEqualTo(org.eennrc.models.seg.MultiExitSegNetConfig.defaults());
+        assertThat(c.risks).containsExactly("miscoverage", "miou-gap", "pixel-brier-sampled", "pixel-brier-argmax",
+                "pixel-brier-gap");
+        assertThat(c.protocol.nCal.values()).containsExactly(100, 1000);
+    }
+
+    @Test
     void pictureGridDrawsEveryMapInThePalette() throws IOException {
         int size = 8;
         int[] pixels = new int[size * size];
