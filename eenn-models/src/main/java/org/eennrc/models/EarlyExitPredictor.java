@@ -170,10 +170,35 @@ public final class EarlyExitPredictor {
             }
         }
 
+        /**
+         * Whether a sample can leave at an intermediate exit at all. A built-in confidence is at most 1 and the rule is
+         * strict ({@code c > λ}), so at λ ≥ 1 none can: its head's probabilities would be computed only to be
+         * thrown away, and skipping it changes no decision. A measure from elsewhere might break the [0, 1]
+         * contract, so its head is always run and the decision stays the simulated exit's.
+         */
+        boolean canExit() {
+            boolean bounded = measure == ConfidenceMeasures.MAX_SOFTMAX || measure == ConfidenceMeasures.TOP_DIFF
+                    || measure == ConfidenceMeasures.ENTROPY;
+            return !(bounded && lambda >= 1);
+        }
+
         /** Runs stage s on the samples {@code ids}; queues the ones that stay for stage s + 1. */
         void stage(int s, int[] ids, Map<String, INDArray> state) {
             int m = ids.length;
             boolean last = s == model.numExits() - 1;
+            if (!last && !canExit()) { // no sample can leave here: run the trunk only, skip the head
+                Map<String, INDArray> next = new HashMap<>();
+                Map<String, INDArray> produced = model.run(s, state, true, false).state();
+                for (String name : model.carry(s)) {
+                    next.put(name, produced.containsKey(name) ? produced.get(name) : state.get(name));
+                }
+                pending[s + 1].add(ids, next);
+                while (pending[s + 1].count >= batchSize) {
+                    Pending.Taken t = pending[s + 1].take(batchSize);
+                    stage(s + 1, t.ids(), t.state());
+                }
+                return;
+            }
             ExitStage.Output o = model.run(s, state, !last, true);
             ExitOutputs eo = Batches.oneExit(o.probabilities(), model.numClasses());
             if (last) {
