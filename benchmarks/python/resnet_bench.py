@@ -98,6 +98,7 @@ class MultiExitResNet(nn.Module):
 def count_macs(model):
     """Multiply-adds per sample per exit, counted as eenn-models' MacCount does."""
     macs = {}
+    pooled = {}
 
     def hook(mod, inp, out):
         if isinstance(mod, nn.Conv2d):
@@ -105,7 +106,10 @@ def count_macs(model):
         elif isinstance(mod, nn.BatchNorm2d):
             c = out[0].numel()
         elif isinstance(mod, nn.Linear):
-            c = mod.in_features * mod.out_features + inp[0][0].numel()  # + global pooling: one per input element
+            c = mod.in_features * mod.out_features
+        elif isinstance(mod, Block):
+            pooled[mod] = out[0].numel()  # the head's global pooling: one per input element
+            return
         else:
             return
         macs[mod] = c
@@ -116,13 +120,16 @@ def count_macs(model):
         model(torch.zeros(1, 1, 28, 28))
     for h in hooks:
         h.remove()
-    stem = sum(macs[m] for m in model.stem.modules() if m in macs)
-    cum, total, heads = [], stem, []
+    # as ComputationGraphModel.cumulativeCost: reaching exit l runs the trunk up to l and every head up to l;
+    # the full model (fullModelCost) runs the trunk and the last head only
+    total = sum(macs[m] for m in model.stem.modules() if m in macs)
+    cum, heads = [], 0
     for st, h in zip(model.stages, model.heads):
         total += sum(macs[m] for m in st.modules() if m in macs)
-        cum.append(total + macs[h])
-        heads.append(macs[h])
-    return cum, total + macs[model.heads[-1]]
+        head = macs[h] + pooled[st]
+        heads += head
+        cum.append(total + heads)
+    return cum, total + head
 
 
 def main():
