@@ -64,6 +64,10 @@ import org.jfree.data.xy.XYSeriesCollection;
  * on the calibration half, and real early exit with that policy is timed on the other half (decisions checked
  * against the simulated exit). Static members and the EENN's own full model are timed on the same half.
  *
+ * <p>{@code --fold} runs every network with batch norm folded into its convolutions
+ * ({@link ComputationGraphModel#withFoldedBatchNorm()}); the EENN's outputs, and so its calibration, are then the
+ * folded model's too, as a deployment would calibrate them.
+ *
  * <p>Trained models are cached under {@code --out}/models, one folder per (architecture, recipe); a second run only
  * measures. Writes {@code frontier.csv} and {@code frontier.png} (two panels: batch 128, batch 1) to {@code --out}.
  *
@@ -72,13 +76,13 @@ import org.jfree.data.xy.XYSeriesCollection;
  *      [--family "16,32,64|1,2,2|1,1,1|16;..."] [--eenn DIR] [--data-dir DIR] [--epochs 3] [--max-train 0]
  *      [--batch 128] [--lr 3e-3] [--risk prediction-gap] [--controllers crc,ucb-wsr]
  *      [--epsilons 0.01,0.02,...,0.10] [--delta 0.1] [--seed 1] [--max-test 0] [--infer-batch 128]
- *      [--repeats 3] [--latency-samples 300]
+ *      [--repeats 3] [--latency-samples 300] [--fold]
  * </pre>
  */
 public final class FrontierBench {
     private static final Set<String> OPTIONS = Set.of("out", "family", "eenn", "data-dir", "epochs", "max-train",
             "batch", "lr", "risk", "controllers", "epsilons", "delta", "seed", "max-test", "infer-batch", "repeats",
-            "latency-samples");
+            "latency-samples", "fold");
 
     /** The default static family: narrower, shallower, wider and deeper than the default early-exit network. */
     static final String DEFAULT_FAMILY = String.join(";",
@@ -136,14 +140,15 @@ public final class FrontierBench {
         Arrays.sort(cal);
         Arrays.sort(rest);
         ImageSet evalSet = test.subset(rest);
-        System.out.printf(Locale.ROOT, "[frontier] %s; recipe %s; %d calibration / %d test images; load %s%n",
-                Dl4jRuntime.describe(), recipe, cal.length, rest.length, load());
+        System.out.printf(Locale.ROOT, "[frontier] %s; recipe %s; %d calibration / %d test images; batch norm "
+                + "folded: %b; load %s%n", Dl4jRuntime.describe(), recipe, cal.length, rest.length, a.flag("fold"), load());
 
         List<Point> points = new ArrayList<>();
         // 1. the early-exit network and its certified operating points
         ModelIO.TrainedModel eenn = a.has("eenn") ? ModelIO.load(Path.of(a.get("eenn", "")))
                 : trained(MultiExitResNetConfig.defaults(), recipe, data, out, false);
-        ComputationGraphModel model = MultiExitResNet.earlyExitModel(eenn.config(), eenn.graph());
+        boolean fold = a.flag("fold");
+        ComputationGraphModel model = folded(MultiExitResNet.earlyExitModel(eenn.config(), eenn.graph()), fold);
         ExitOutputs all = model.outputs(test.iterator(500));
         ExitOutputs calOut = all.subset(cal);
         ExitOutputs testOut = all.subset(rest);
@@ -178,7 +183,7 @@ public final class FrontierBench {
             double[] w = new double[cfg.numExits()];
             w[w.length - 1] = 1;
             ModelIO.TrainedModel m = trained(cfg, recipe.toBuilder().exitWeights(w).build(), data, out, true);
-            ComputationGraphModel sm = MultiExitResNet.earlyExitModel(m.config(), m.graph());
+            ComputationGraphModel sm = folded(MultiExitResNet.earlyExitModel(m.config(), m.graph()), fold);
             Timing t = time(sm.predictor(), evalSet, null, inferBatch, repeats, latencyN);
             points.add(new Point("static", "static " + arch(cfg), "", Double.NaN, 1.0,
                     t.result.accuracy(evalSet.labels()), sm.fullModelCost(), t.imgsBatch, t.imgsOne, t.medianMs, true));
@@ -189,6 +194,10 @@ public final class FrontierBench {
         System.out.printf(Locale.ROOT, "[frontier] wrote %s and %s; load %s; peak_rss_mib=%.0f wall_s=%.1f%n",
                 out.resolve("frontier.csv"), out.resolve("frontier.png"), load(), Rss.peakMiB(),
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static ComputationGraphModel folded(ComputationGraphModel m, boolean fold) {
+        return fold ? m.withFoldedBatchNorm() : m;
     }
 
     /** A static member from {@code widths|strides|blocks|stem}. */
@@ -326,6 +335,7 @@ public final class FrontierBench {
         series.values().forEach(ds::addSeries);
         LogAxis x = new LogAxis("images/s (" + title + ", log scale)");
         x.setSmallestValue(1);
+        x.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
         NumberAxis y = new NumberAxis("test accuracy (test half)");
         y.setAutoRangeIncludesZero(false);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(false, true);

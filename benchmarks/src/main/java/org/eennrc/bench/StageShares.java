@@ -170,7 +170,8 @@ public final class StageShares {
             }
             double head = whole - trunk;
             System.out.printf(Locale.ROOT, "%5d  %8.3f  %7.3f  %24.3f  %24.3f  %15.3f  %16.3f%n", s + 1, trunk, head,
-                    head / whole, st.headCost() / (st.trunkCost() + st.headCost()), compact, concat);
+                    head / whole, state ? st.headCost() / (st.trunkCost() + st.headCost()) : Double.NaN, compact,
+                    concat);
         }
         List<Integer> sizes = new ArrayList<>();
         for (int b = batch; b >= 1; b /= 2) {
