@@ -73,7 +73,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  *
  * <pre>
  * OMP_WAIT_POLICY=PASSIVE java $JOPTS -cp $CP org.eennrc.bench.FrontierBench [--out runs/frontier]
- *      [--family "16,32,64|1,2,2|1,1,1|16;..."] [--eenn DIR] [--data-dir DIR] [--epochs 3] [--max-train 0]
+ *      [--family "16,32,64|1,2,2|1,1,1|16;..."] [--eenn DIR] [--data-dir DIR] [--epochs 4] [--max-train 0]
  *      [--batch 128] [--lr 3e-3] [--risk prediction-gap] [--controllers crc,ucb-wsr]
  *      [--epsilons 0.01,0.02,...,0.10] [--delta 0.1] [--seed 1] [--max-test 0] [--infer-batch 128]
  *      [--repeats 3] [--latency-samples 300] [--fold]

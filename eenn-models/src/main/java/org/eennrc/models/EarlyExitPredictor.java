@@ -37,6 +37,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * way. The tests pick λ between observed confidences; on real data such ties are rare, and they move the measured
  * risk by at most one sample.
  *
+ * <p>A head whose exit no sample can take is not run: with a built-in confidence (at most 1) and λ ≥ 1, the
+ * intermediate stages run their trunks only, so "never exit early" costs what the full model costs. A confidence
+ * measure from a plug-in keeps its heads, since nothing guarantees that it stays at most 1.
+ *
  * <p>Not thread-safe (DL4J and SameDiff graphs are not): one predictor per thread.
  */
 public final class EarlyExitPredictor {
