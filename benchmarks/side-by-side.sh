@@ -27,6 +27,7 @@ echo "[side-by-side] $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg) t
 if [ -z "$MODEL" ]; then
   java $JOPTS -cp "$CP" org.eennrc.bench.TrainBench --data-dir "$DATA" --out "$OUT" --epochs "$EPOCHS" \
     --max-train "$MAX_TRAIN" | tee "$OUT.train.log"
+  grep -q RESULT "$OUT.train.log" || { echo "[side-by-side] TrainBench failed (see above)" >&2; exit 1; }
   MODEL=$OUT
 else
   : > "$OUT.train.log"
@@ -34,6 +35,7 @@ fi
 FOLDARG=; [ "$FOLD" = 1 ] && FOLDARG=--fold
 java $JOPTS -cp "$CP" org.eennrc.bench.InferBench --data-dir "$DATA" --model "$MODEL" --repeats "$REPEATS" \
   --latency-samples "$LATENCY" --risk "$RISK" $FOLDARG | tee "$OUT.infer.log"
+grep -q RESULT "$OUT.infer.log" || { echo "[side-by-side] InferBench failed (see above)" >&2; exit 1; }
 "$PYTHON" "$here/python/resnet_bench.py" --data-dir "$DATA" --threads "$THREADS" --train-batches "$TORCH_BATCHES" \
   --repeats "$REPEATS" --latency-samples "$LATENCY" | tee "$OUT.torch.log"
 echo "[side-by-side] load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -244,7 +244,15 @@ public final class FrontierBench {
             return ModelIO.load(dir);
         }
         System.out.println("[frontier] training " + (isStatic ? "static " : "early-exit ") + cfg + " into " + dir);
-        Trainer.TrainResult r = Trainer.train(cfg, recipe, data.train(), data.validation(), dir, false, 0,
+        // a folder without the key is an interrupted run of this bench: continue from its last checkpoint if any
+        boolean resume = false;
+        Path checkpoints = dir.resolve("checkpoints");
+        if (Files.isDirectory(checkpoints)) {
+            try (var files = Files.list(checkpoints)) {
+                resume = files.findAny().isPresent();
+            }
+        }
+        Trainer.TrainResult r = Trainer.train(cfg, recipe, data.train(), data.validation(), dir, resume, 0,
                 TrainingListener.printing(System.out, "img"));
         System.out.printf(Locale.ROOT, "[frontier] trained in %.1f s (%.0f images/s)%n", r.wallSeconds(),
                 r.trainImagesPerSecond());
