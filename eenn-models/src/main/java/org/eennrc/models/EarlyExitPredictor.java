@@ -175,12 +175,13 @@ public final class EarlyExitPredictor {
         }
 
         /**
-         * Whether a sample can leave at an intermediate exit at all. A built-in confidence is at most 1 and the rule is
-         * strict ({@code c > λ}), so at λ ≥ 1 none can: its head's probabilities would be computed only to be
+         * Whether a sample can leave at intermediate exit s at all. A built-in confidence is at most 1 and the rule is
+         * strict ({@code c > λ}), so at λ ≥ 1 none can: the head's probabilities would be computed only to be
          * thrown away, and skipping it changes no decision. A measure from elsewhere might break the [0, 1]
-         * contract, so its head is always run and the decision stays the simulated exit's.
+         * contract, so its head is always run and the decision stays the simulated exit's. (One λ for every exit
+         * here; with a threshold per exit the same test applies to exit s's own.)
          */
-        boolean canExit() {
+        boolean canExit(int s) {
             boolean bounded = measure == ConfidenceMeasures.MAX_SOFTMAX || measure == ConfidenceMeasures.TOP_DIFF
                     || measure == ConfidenceMeasures.ENTROPY;
             return !(bounded && lambda >= 1);
@@ -190,7 +191,7 @@ public final class EarlyExitPredictor {
         void stage(int s, int[] ids, Map<String, INDArray> state) {
             int m = ids.length;
             boolean last = s == model.numExits() - 1;
-            if (!last && !canExit()) { // no sample can leave here: run the trunk only, skip the head
+            if (!last && !canExit(s)) { // no sample can leave here: run the trunk only, skip the head
                 Map<String, INDArray> next = new HashMap<>();
                 Map<String, INDArray> produced = model.run(s, state, true, false).state();
                 for (String name : model.carry(s)) {
