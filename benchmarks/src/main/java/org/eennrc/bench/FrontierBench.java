@@ -27,6 +27,8 @@ import org.eennrc.core.ConfidenceMeasures;
 import org.eennrc.core.ExitOutputs;
 import org.eennrc.core.ExitPolicy;
 import org.eennrc.core.ExitResult;
+import org.eennrc.core.Registry;
+import org.eennrc.core.Risk;
 import org.eennrc.models.ComputationGraphModel;
 import org.eennrc.models.Dl4jRuntime;
 import org.eennrc.models.EarlyExitPredictor;
@@ -62,7 +64,8 @@ import org.jfree.data.xy.XYSeriesCollection;
  * eenn-models' default architecture trained here with the same recipe. The test set is split in two seeded halves:
  * each controller ({@code --controllers crc,ucb-wsr}) certifies the risk ({@code --risk prediction-gap}) at each ε
  * on the calibration half, and real early exit with that policy is timed on the other half (decisions checked
- * against the simulated exit). Static members and the EENN's own full model are timed on the same half.
+ * against the simulated exit), with the risk those exits give on the test half. Static members and the EENN's own
+ * full model are timed on the same half.
  *
  * <p>{@code --fold} runs every network with batch norm folded into its convolutions
  * ({@link ComputationGraphModel#withFoldedBatchNorm()}); the EENN's outputs, and so its calibration, are then the
@@ -98,7 +101,8 @@ public final class FrontierBench {
 
     /** One point of the frontier. */
     record Point(String kind, String name, String controller, double epsilon, double lambda, double accuracy,
-                 double meanMacs, double imgsBatch, double imgsOne, double medianMsOne, boolean sameAsSimulated) {
+                 double testRisk, double meanMacs, double imgsBatch, double imgsOne, double medianMsOne,
+                 boolean sameAsSimulated) {
     }
 
     public static void main(String[] argv) throws Exception {
@@ -156,8 +160,9 @@ public final class FrontierBench {
         EarlyExitPredictor predictor = model.predictor();
         String eennName = "eenn " + arch(eenn.config());
         Timing fullT = time(predictor, evalSet, null, inferBatch, repeats, latencyN);
+        Risk riskFn = Registry.current().risk(risk);
         points.add(new Point("eenn-full", eennName, "", Double.NaN, 1.0, fullT.result.accuracy(evalSet.labels()),
-                model.fullModelCost(), fullT.imgsBatch, fullT.imgsOne, fullT.medianMs, true));
+                testRisk(riskFn, testOut, fullT.result), model.fullModelCost(), fullT.imgsBatch, fullT.imgsOne, fullT.medianMs, true));
         print(points.get(points.size() - 1));
         Map<Double, Timing> byLambda = new HashMap<>();
         for (String c : controllers) {
@@ -172,7 +177,7 @@ public final class FrontierBench {
                     byLambda.put(policy.lambda(), t);
                 }
                 points.add(new Point("eenn", eennName, c.trim(), eps, policy.lambda(),
-                        t.result.accuracy(evalSet.labels()), sim.meanCost(cum), t.imgsBatch, t.imgsOne, t.medianMs,
+                        t.result.accuracy(evalSet.labels()), testRisk(riskFn, testOut, t.result), sim.meanCost(cum), t.imgsBatch, t.imgsOne, t.medianMs,
                         t.result.sameDecisions(sim)));
                 print(points.get(points.size() - 1));
             }
@@ -186,7 +191,7 @@ public final class FrontierBench {
             ComputationGraphModel sm = folded(MultiExitResNet.earlyExitModel(m.config(), m.graph()), fold);
             Timing t = time(sm.predictor(), evalSet, null, inferBatch, repeats, latencyN);
             points.add(new Point("static", "static " + arch(cfg), "", Double.NaN, 1.0,
-                    t.result.accuracy(evalSet.labels()), sm.fullModelCost(), t.imgsBatch, t.imgsOne, t.medianMs, true));
+                    t.result.accuracy(evalSet.labels()), Double.NaN, sm.fullModelCost(), t.imgsBatch, t.imgsOne, t.medianMs, true));
             print(points.get(points.size() - 1));
         }
         writeCsv(out.resolve("frontier.csv"), points, inferBatch);
@@ -194,6 +199,16 @@ public final class FrontierBench {
         System.out.printf(Locale.ROOT, "[frontier] wrote %s and %s; load %s; peak_rss_mib=%.0f wall_s=%.1f%n",
                 out.resolve("frontier.csv"), out.resolve("frontier.png"), load(), Rss.peakMiB(),
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The risk on the test half of the exits real early exit took (method.md §2: the mean loss). */
+    static double testRisk(Risk risk, ExitOutputs outputs, ExitResult r) {
+        double sum = 0;
+        int[] exits = r.exits();
+        for (int i = 0; i < exits.length; i++) {
+            sum += risk.loss(outputs, i, exits[i]);
+        }
+        return sum / exits.length;
     }
 
     private static ComputationGraphModel folded(ComputationGraphModel m, boolean fold) {
@@ -290,21 +305,22 @@ public final class FrontierBench {
     }
 
     private static void print(Point q) {
-        System.out.printf(Locale.ROOT, "[frontier] POINT %s %s %s eps=%s lambda=%.2f acc=%.4f macs_M=%.3f "
-                        + "img_s=%.0f img_s_b1=%.0f median_ms_b1=%.3f same_as_simulated=%b%n", q.kind, q.name,
-                q.controller.isEmpty() ? "-" : q.controller, Double.isNaN(q.epsilon) ? "-" : q.epsilon, q.lambda,
-                q.accuracy, q.meanMacs / 1e6, q.imgsBatch, q.imgsOne, q.medianMsOne, q.sameAsSimulated);
+        System.out.printf(Locale.ROOT, "[frontier] POINT %s %s %s eps=%s lambda=%.2f acc=%.4f test_risk=%.4f "
+                        + "macs_M=%.3f img_s=%.0f img_s_b1=%.0f median_ms_b1=%.3f same_as_simulated=%b%n", q.kind,
+                q.name, q.controller.isEmpty() ? "-" : q.controller, Double.isNaN(q.epsilon) ? "-" : q.epsilon,
+                q.lambda, q.accuracy, q.testRisk, q.meanMacs / 1e6, q.imgsBatch, q.imgsOne, q.medianMsOne, q.sameAsSimulated);
     }
 
     static void writeCsv(Path file, List<Point> points, int batch) throws IOException {
         AtomicFiles.write(file, o -> {
             PrintWriter w = new PrintWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8));
-            w.println("kind,name,controller,epsilon,lambda,test_accuracy,mean_macs,images_per_s_batch" + batch
+            w.println("kind,name,controller,epsilon,lambda,test_accuracy,test_risk,mean_macs,images_per_s_batch" + batch
                     + ",images_per_s_batch1,median_ms_batch1,same_as_simulated");
             for (Point q : points) {
-                w.printf(Locale.ROOT, "%s,\"%s\",%s,%s,%.2f,%.4f,%.0f,%.1f,%.1f,%.4f,%b%n", q.kind, q.name,
+                w.printf(Locale.ROOT, "%s,\"%s\",%s,%s,%.2f,%.4f,%s,%.0f,%.1f,%.1f,%.4f,%b%n", q.kind, q.name,
                         q.controller, Double.isNaN(q.epsilon) ? "" : String.format(Locale.ROOT, "%.2f", q.epsilon),
-                        q.lambda, q.accuracy, q.meanMacs, q.imgsBatch, q.imgsOne, q.medianMsOne, q.sameAsSimulated);
+                        q.lambda, q.accuracy,
+                        Double.isNaN(q.testRisk) ? "" : String.format(Locale.ROOT, "%.4f", q.testRisk), q.meanMacs, q.imgsBatch, q.imgsOne, q.medianMsOne, q.sameAsSimulated);
             }
             w.flush();
         });

@@ -47,17 +47,18 @@ class FrontierBenchTest {
     @Test
     void writesOneCsvRowPerPointAndATwoPanelFigure() throws Exception {
         List<FrontierBench.Point> points = List.of(
-                new FrontierBench.Point("eenn-full", "eenn w[64]", "", Double.NaN, 1.0, 0.92, 23.5e6, 1800, 170, 5.9, true),
-                new FrontierBench.Point("eenn", "eenn w[64]", "crc", 0.05, 0.59, 0.915, 12e6, 3000, 400, 2.4, true),
-                new FrontierBench.Point("static", "static w[16]", "", Double.NaN, 1.0, 0.88, 2.6e6, 9000, 600, 1.5, true));
+                new FrontierBench.Point("eenn-full", "eenn w[64]", "", Double.NaN, 1.0, 0.92, 0.0, 23.5e6, 1800, 170, 5.9, true),
+                new FrontierBench.Point("eenn", "eenn w[64]", "crc", 0.05, 0.59, 0.915, 0.031, 12e6, 3000, 400, 2.4, true),
+                new FrontierBench.Point("static", "static w[16]", "", Double.NaN, 1.0, 0.88, Double.NaN, 2.6e6, 9000, 600, 1.5, true));
         Path csv = tmp.resolve("out/frontier.csv");
         FrontierBench.writeCsv(csv, points, 128);
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         assertThat(lines).hasSize(4);
-        assertThat(lines.get(0)).startsWith("kind,name,controller,epsilon,lambda,test_accuracy,mean_macs,"
+        assertThat(lines.get(0)).startsWith("kind,name,controller,epsilon,lambda,test_accuracy,test_risk,mean_macs,"
                 + "images_per_s_batch128,images_per_s_batch1");
-        assertThat(lines.get(1)).isEqualTo("eenn-full,\"eenn w[64]\",,,1.00,0.9200,23500000,1800.0,170.0,5.9000,true");
-        assertThat(lines.get(2)).isEqualTo("eenn,\"eenn w[64]\",crc,0.05,0.59,0.9150,12000000,3000.0,400.0,2.4000,true");
+        assertThat(lines.get(1)).isEqualTo("eenn-full,\"eenn w[64]\",,,1.00,0.9200,0.0000,23500000,1800.0,170.0,5.9000,true");
+        assertThat(lines.get(2)).isEqualTo("eenn,\"eenn w[64]\",crc,0.05,0.59,0.9150,0.0310,12000000,3000.0,400.0,2.4000,true");
+        assertThat(lines.get(3)).startsWith("static,\"static w[16]\",,,1.00,0.8800,,2600000,");
         Path png = tmp.resolve("out/frontier.png");
         FrontierBench.writeFigure(png, points, 128, "0.5");
         BufferedImage img = ImageIO.read(png.toFile());
