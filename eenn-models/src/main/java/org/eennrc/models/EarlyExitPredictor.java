@@ -191,37 +191,32 @@ public final class EarlyExitPredictor {
         void stage(int s, int[] ids, Map<String, INDArray> state) {
             int m = ids.length;
             boolean last = s == model.numExits() - 1;
-            if (!last && !canExit(s)) { // no sample can leave here: run the trunk only, skip the head
-                Map<String, INDArray> next = new HashMap<>();
-                Map<String, INDArray> produced = model.run(s, state, true, false).state();
-                for (String name : model.carry(s)) {
-                    next.put(name, produced.containsKey(name) ? produced.get(name) : state.get(name));
-                }
-                pending[s + 1].add(ids, next);
-                while (pending[s + 1].count >= batchSize) {
-                    Pending.Taken t = pending[s + 1].take(batchSize);
-                    stage(s + 1, t.ids(), t.state());
-                }
-                return;
-            }
-            ExitStage.Output o = model.run(s, state, !last, true);
-            ExitOutputs eo = Batches.oneExit(o.probabilities(), model.numClasses());
+            boolean head = last || canExit(s); // no head where no sample can leave: run the trunk only
+            ExitStage.Output o = model.run(s, state, !last, head);
             if (last) {
+                ExitOutputs eo = Batches.oneExit(o.probabilities(), model.numClasses());
                 for (int j = 0; j < m; j++) {
                     preds[ids[j]] = eo.prediction(j, 0);
                     exits[ids[j]] = s;
                 }
                 return;
             }
-            double[] conf = measure.confidences(eo);
             int[] keep = new int[m];
             int kept = 0;
-            for (int j = 0; j < m; j++) {
-                if (conf[j] > lambda) { // the exit rule: strict ">"
-                    preds[ids[j]] = eo.prediction(j, 0);
-                    exits[ids[j]] = s;
-                } else {
+            if (!head) {
+                for (int j = 0; j < m; j++) {
                     keep[kept++] = j;
+                }
+            } else {
+                ExitOutputs eo = Batches.oneExit(o.probabilities(), model.numClasses());
+                double[] conf = measure.confidences(eo);
+                for (int j = 0; j < m; j++) {
+                    if (conf[j] > lambda) { // the exit rule: strict ">"
+                        preds[ids[j]] = eo.prediction(j, 0);
+                        exits[ids[j]] = s;
+                    } else {
+                        keep[kept++] = j;
+                    }
                 }
             }
             if (kept == 0) {
