@@ -3,6 +3,9 @@ package org.eennrc.models;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import org.eennrc.core.ConfidenceMeasure;
 import org.eennrc.core.ConfidenceMeasures;
@@ -18,6 +21,7 @@ import org.eennrc.risk.Guarantee;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Real early exit of the ResNet (through the generic graph adapter) against the simulated exit of eenn-core. */
 class EarlyExitPredictorTest {
@@ -126,5 +130,75 @@ class EarlyExitPredictorTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> predictor.predict(pool.iterator(64), policy(ConfidenceMeasures.MAX_SOFTMAX, 0.5, 4)))
                 .hasMessageContaining("4 exits").hasMessageContaining("has 3");
+    }
+
+    /** The stages of the tiny model, each counting the calls that asked for its head's probabilities. */
+    static StagedModel countingHeads(int[] headCalls) {
+        List<ExitStage> stages = new ArrayList<>();
+        List<ExitStage> real = predictor.model().stages();
+        for (int s = 0; s < real.size(); s++) {
+            ExitStage st = real.get(s);
+            int at = s;
+            stages.add(new ExitStage() {
+                public List<String> inputs() {
+                    return st.inputs();
+                }
+
+                public List<String> produces() {
+                    return st.produces();
+                }
+
+                public Output run(Map<String, INDArray> in, boolean wantState, boolean wantExit) {
+                    headCalls[at] += wantExit ? 1 : 0;
+                    return st.run(in, wantState, wantExit);
+                }
+
+                public double trunkCost() {
+                    return st.trunkCost();
+                }
+
+                public double headCost() {
+                    return st.headCost();
+                }
+            });
+        }
+        return StagedModel.of(List.of(MultiExitResNet.INPUT), null, stages, exported.numClasses());
+    }
+
+    @Test
+    void atLambdaOneNoIntermediateHeadRunsAndTheDecisionsStayTheSimulatedExits() {
+        for (ConfidenceMeasure m : new ConfidenceMeasure[] {ConfidenceMeasures.MAX_SOFTMAX, ConfidenceMeasures.TOP_DIFF,
+                ConfidenceMeasures.ENTROPY}) {
+            for (int batch : new int[] {1, 7, 64}) {
+                int[] calls = new int[3];
+                ExitResult real = countingHeads(calls).predictor().predict(pool.iterator(batch), 1.0, m);
+                assertThat(calls).as("%s batch %d: head calls per stage", m.name(), batch)
+                        .containsExactly(0, 0, (pool.size() + batch - 1) / batch);
+                assertThat(real.sameDecisions(policy(m, 1.0, 3).apply(exported, m))).isTrue();
+            }
+        }
+        // just below 1 the heads run again wherever samples are, and decisions still match the simulated exit
+        int[] calls = new int[3];
+        ExitResult real = countingHeads(calls).predictor().predict(pool.iterator(64), 0.999, ConfidenceMeasures.MAX_SOFTMAX);
+        assertThat(calls[0]).isEqualTo(4);
+        assertThat(real.sameDecisions(policy(ConfidenceMeasures.MAX_SOFTMAX, 0.999, 3).apply(exported))).isTrue();
+    }
+
+    @Test
+    void aMeasureThatIsNotBuiltInKeepsItsHeadsAtLambdaOne() {
+        // a measure that breaks the [0, 1] contract would let samples leave at λ = 1: its heads must run
+        ConfidenceMeasure unbounded = new ConfidenceMeasure() {
+            public String name() {
+                return "one-plus-max-softmax";
+            }
+
+            public double confidence(float[] p) {
+                return 1 + ConfidenceMeasures.MAX_SOFTMAX.confidence(p);
+            }
+        };
+        int[] calls = new int[3];
+        ExitResult real = countingHeads(calls).predictor().predict(pool.iterator(64), 1.0, unbounded);
+        assertThat(calls[0]).isEqualTo(4);
+        assertThat(real.exitHistogram()).containsExactly(pool.size(), 0, 0);
     }
 }
