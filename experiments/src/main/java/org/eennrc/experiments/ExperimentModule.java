@@ -115,6 +115,8 @@ public final class ExperimentModule extends AbstractModule {
                 bind(OutputsSource.class).to(NpzOutputsSource.class);
             } else if (config.data instanceof ExperimentConfig.FashionMnist) {
                 bind(OutputsSource.class).to(FashionMnistResnetSource.class);
+            } else if (config.model != null && config.model.minilm != null) {
+                bind(OutputsSource.class).to(org.eennrc.experiments.data.WordNetMiniLmSource.class);
             } else {
                 bind(OutputsSource.class).to(WordNetTransformerSource.class);
             }

@@ -44,7 +44,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * trained on these cached features. Fast: one forward pass of the encoder per training text.</li>
  * <li>{@link Recipe#DEEBERT}: DeeBERT's two stages (Xin et al., 2020). Stage 1 fine-tunes the encoder (all but the
  * word-embedding table, see {@link MiniLm#buildFineTune}) with the last exit's head only; stage 2 freezes the
- * fine-tuned encoder and trains the other heads as in {@code FROZEN}, on features of the fine-tuned encoder.</li>
+ * fine-tuned encoder and trains the other heads as in {@code FROZEN}, on features of the fine-tuned encoder. Before
+ * stage 1 the last head is trained on the frozen encoder's features of the fine-tuning texts (linear probing, then
+ * fine-tuning): with a budget of a few hundred steps, a randomly initialised head would take most of them.</li>
  * </ul>
  *
  * <p>Sizes: {@code heads.maxTrainImages()} texts (a seeded random subset of the training split, 0: all) train the
@@ -87,7 +89,8 @@ public final class MiniLmTrainer {
          */
         public static Settings defaults(Recipe recipe) {
             TrainConfig heads = TrainConfig.builder().epochs(30).batchSize(256).learningRate(3e-3)
-                    .schedule(TrainConfig.Schedule.COSINE).warmupFraction(0).maxTrainImages(20_000).seed(42).build();
+                    .schedule(TrainConfig.Schedule.COSINE).warmupFraction(0).maxTrainImages(20_000).evalBatchSize(64)
+                    .seed(42).build();
             TrainConfig ft = TrainConfig.builder().epochs(1).batchSize(32).learningRate(1e-4)
                     .schedule(TrainConfig.Schedule.COSINE).warmupFraction(0.1).weightDecay(0.01).maxTrainImages(3_000)
                     .seed(42).build();
@@ -132,10 +135,17 @@ public final class MiniLmTrainer {
             EncodedTexts ftData = subset(train, s.fineTune());
             ftTexts = ftData.size();
             long t0 = System.nanoTime();
-            Map<String, INDArray> tuned = fineTune(config, pre, s.fineTune(), ftData, outDir.resolve("finetune"),
+            // linear probing before fine-tuning: the last head starts from a head trained on the frozen encoder's
+            // features of the fine-tuning texts, so the few fine-tuning steps move the encoder, not a random head
+            int last = config.numExits() - 1;
+            out.printf(Locale.ROOT, "[minilm] probe: the last head on frozen features of the %d fine-tuning texts%n",
+                    ftData.size());
+            float[][] probeFeats = features(config, encoder, pre.layerNormEps(), ftData, s.heads().evalBatchSize(), out);
+            Map<String, INDArray> probe = trainHeads(config, s.heads(), probeFeats, ftData.labels(), new int[] {last},
+                    outDir.resolve("probe"), resume, out);
+            Map<String, INDArray> tuned = fineTune(config, pre, probe, s.fineTune(), ftData, outDir.resolve("finetune"),
                     resume, out);
             ftSeconds = (System.nanoTime() - t0) / 1e9;
-            int last = config.numExits() - 1;
             for (Map.Entry<String, INDArray> e : tuned.entrySet()) {
                 if (e.getKey().startsWith("e" + last + "_")) {
                     heads.put(e.getKey(), e.getValue());
@@ -242,12 +252,13 @@ public final class MiniLmTrainer {
     }
 
     /** DeeBERT's first stage: the encoder and the last head trained on the last exit's loss. */
-    static Map<String, INDArray> fineTune(MiniLmConfig c, MiniLm.Pretrained pre, TrainConfig cfg, EncodedTexts train,
-                                          Path outDir, boolean resume, PrintStream out) {
+    static Map<String, INDArray> fineTune(MiniLmConfig c, MiniLm.Pretrained pre, Map<String, INDArray> lastHead,
+                                          TrainConfig cfg, EncodedTexts train, Path outDir, boolean resume,
+                                          PrintStream out) {
         int n = train.size();
         int totalIters = (n + cfg.batchSize() - 1) / cfg.batchSize() * cfg.epochs();
         Map<String, INDArray> start = new LinkedHashMap<>(pre.parameters());
-        start.putAll(MiniLm.initialHeads(c, c.numExits() - 1));
+        start.putAll(lastHead);
         SameDiff sd = MiniLm.buildFineTune(c, start, pre.layerNormEps(), cfg.updater(totalIters), cfg.weightDecay());
         INDArray table = pre.parameters().get("emb_word");
         FineTuneNetwork net = new FineTuneNetwork(c, sd, table, pre.layerNormEps());

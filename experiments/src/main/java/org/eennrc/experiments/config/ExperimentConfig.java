@@ -199,15 +199,20 @@ public final class ExperimentConfig {
         public MultiExitResNetConfig resnet;
         /** The network when {@code type} is {@code multi-exit-transformer}, else null. */
         public TransformerConfig transformer;
+        /** The pretrained MiniLM-L6 with its exits when {@code type} is {@code minilm}, else null. */
+        public org.eennrc.models.text.MiniLmConfig minilm;
+        /** How the MiniLM's exits are trained ({@code recipe: frozen} or {@code deebert}; default frozen). */
+        public org.eennrc.models.text.MiniLmTrainer.Recipe recipe;
 
         /** Number of exits of the configured network. */
         public int numExits() {
-            return resnet != null ? resnet.numExits() : transformer.numExits();
+            return resnet != null ? resnet.numExits() : minilm != null ? minilm.numExits() : transformer.numExits();
         }
 
         /** Takes out {@code type} and {@code cache_dir}, then reads the rest as the record {@code type} names. */
         static final class Reader extends JsonDeserializer<ModelConfig> {
-            private static final String TYPES = ModelIO.RESNET + " or " + ModelIO.TRANSFORMER;
+            private static final String TYPES = ModelIO.RESNET + ", " + ModelIO.TRANSFORMER + " or "
+                    + org.eennrc.models.text.MiniLmTrainer.TYPE;
 
             @Override
             public ModelConfig deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
@@ -228,6 +233,12 @@ public final class ExperimentConfig {
                 switch (m.type) {
                     case ModelIO.RESNET -> m.resnet = ctxt.readTreeAsValue(rest, MultiExitResNetConfig.class);
                     case ModelIO.TRANSFORMER -> m.transformer = ctxt.readTreeAsValue(rest, TransformerConfig.class);
+                    case org.eennrc.models.text.MiniLmTrainer.TYPE -> {
+                        JsonNode recipe = rest.remove("recipe");
+                        m.recipe = recipe == null || recipe.isNull() ? org.eennrc.models.text.MiniLmTrainer.Recipe.FROZEN
+                                : ctxt.readTreeAsValue(recipe, org.eennrc.models.text.MiniLmTrainer.Recipe.class);
+                        m.minilm = ctxt.readTreeAsValue(rest, org.eennrc.models.text.MiniLmConfig.class);
+                    }
                     default -> throw problem(p, "type", "unknown type " + ConfigLoader.show(type) + "; expected " + TYPES);
                 }
                 return m;
