@@ -127,6 +127,40 @@ class ConfigLoaderTest {
         }
         ExperimentConfig w = ConfigLoader.parse(readString(configs.resolve("wordnet-transformer.yaml")), "wordnet", false);
         assertThat(w.data).isInstanceOf(ExperimentConfig.WordNet.class);
+        ExperimentConfig m = ConfigLoader.parse(readString(configs.resolve("wordnet-minilm.yaml")), "minilm", false);
+        assertThat(m.model.minilm).isEqualTo(org.eennrc.models.text.MiniLmConfig.defaults());
+        assertThat(m.model.recipe).isEqualTo(org.eennrc.models.text.MiniLmTrainer.Recipe.FROZEN);
+        assertThat(m.model.numExits()).isEqualTo(6);
+        // the shipped config is the committed default of the recipe's heads
+        assertThat(m.training).isEqualTo(org.eennrc.models.text.MiniLmTrainer.Settings
+                .defaults(org.eennrc.models.text.MiniLmTrainer.Recipe.FROZEN).heads());
+    }
+
+    @Test
+    void miniLmModelKeysAreChecked() {
+        ExperimentConfig d = ConfigLoader.parse("""
+                name: t
+                model: {type: minilm, recipe: deebert}
+                data: {type: wordnet}
+                """, "t.yaml", false);
+        assertThat(d.model.recipe).isEqualTo(org.eennrc.models.text.MiniLmTrainer.Recipe.DEEBERT);
+        assertThat(d.training).isEqualTo(org.eennrc.models.text.MiniLmTrainer.Settings
+                .defaults(org.eennrc.models.text.MiniLmTrainer.Recipe.DEEBERT).heads());
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                name: t
+                model: {type: minilm, recipe: joint}
+                data: {type: wordnet}
+                """, "t.yaml", false)).hasMessageStartingWith("t.yaml: model.recipe: ");
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                name: t
+                model: {type: minilm, max_length: 600}
+                data: {type: wordnet}
+                """, "t.yaml", false)).hasMessageContaining("model.max_length: must be at most 512");
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                name: t
+                model: {type: minilm, num_classes: 10}
+                data: {type: wordnet}
+                """, "t.yaml", false)).hasMessageContaining("model.num_classes: WordNet glosses have 26 classes");
     }
 
     private static String readString(Path p) {
