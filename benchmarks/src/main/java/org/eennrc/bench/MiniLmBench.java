@@ -47,13 +47,16 @@ import org.eennrc.risk.inject.ControllerRegistry;
  *      -Dorg.eclipse.deeplearning4j.helpers.disable=false -cp $CP org.eennrc.bench.MiniLmBench \
  *      [--recipe frozen|deebert] [--out runs/minilm-frozen] [--data-dir DIR] [--max-length 32]
  *      [--head-texts 20000] [--head-epochs 30] [--head-lr 3e-3] [--ft-texts 3000] [--ft-epochs 1] [--ft-lr 1e-4]
- *      [--ft-batch 32] [--skip-train] [--speed] [--speed-texts 640] [--speed-texts-b1 64] [--ort-texts 640]
+ *      [--ft-batch 32] [--skip-train] [--outputs NPZ] [--speed] [--speed-texts 640] [--speed-texts-b1 64]
+ *      [--ort-texts 640]
  * </pre>
+ * {@code --skip-train} loads the model in {@code --out} (a {@link MiniLmTrainer} folder, such as eenn reproduce's
+ * cache folder); {@code --outputs} reads that model's test outputs from an npz instead of computing them again.
  */
 public final class MiniLmBench {
     private static final Set<String> OPTIONS = Set.of("recipe", "out", "data-dir", "max-length", "head-texts",
             "head-epochs", "head-lr", "ft-texts", "ft-epochs", "ft-lr", "ft-batch", "skip-train", "speed", "speed-texts",
-            "speed-texts-b1", "ort-texts");
+            "speed-texts-b1", "ort-texts", "outputs");
 
     private MiniLmBench() {
     }
@@ -104,9 +107,18 @@ public final class MiniLmBench {
                 Files.readString(Path.of("/proc/loadavg")).trim());
         StagedModel m = r.earlyExitModel();
         long e0 = System.nanoTime();
-        ExitOutputs test = m.outputs(d.test().iterator(64));
+        ExitOutputs test;
+        if (a.has("outputs")) {
+            // the test outputs of this very model, exported earlier (eenn reproduce's outputs-test.npz)
+            test = org.eennrc.core.ExitOutputsNpz.read(Path.of(a.get("outputs", null)));
+            if (test.numSamples() != d.test().size() || !Arrays.equals(test.labels(), d.test().labels())) {
+                throw new IllegalArgumentException("--outputs " + a.get("outputs", null) + " is not the test split");
+            }
+        } else {
+            test = m.outputs(d.test().iterator(64));
+            Exporter.write(test, out.resolve("test-outputs.npz"));
+        }
         double exportSecs = (System.nanoTime() - e0) / 1e9;
-        Exporter.write(test, out.resolve("test-outputs.npz"));
         double[] acc = test.accuracyPerExit();
         StringBuilder sb = new StringBuilder();
         for (int l = 0; l < acc.length; l++) {
