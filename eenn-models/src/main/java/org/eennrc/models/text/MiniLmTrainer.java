@@ -45,8 +45,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <li>{@link Recipe#DEEBERT}: DeeBERT's two stages (Xin et al., 2020). Stage 1 fine-tunes the encoder (all but the
  * word-embedding table, see {@link MiniLm#buildFineTune}) with the last exit's head only; stage 2 freezes the
  * fine-tuned encoder and trains the other heads as in {@code FROZEN}, on features of the fine-tuned encoder. Before
- * stage 1 the last head is trained on the frozen encoder's features of the fine-tuning texts (linear probing, then
- * fine-tuning): with a budget of a few hundred steps, a randomly initialised head would take most of them.</li>
+ * stage 1 the last head is trained on the frozen encoder's features of as many other training texts (linear probing,
+ * then fine-tuning): with a budget of a few hundred steps, a randomly initialised head would take most of them.</li>
  * </ul>
  *
  * <p>Sizes: {@code heads.maxTrainImages()} texts (a seeded random subset of the training split, 0: all) train the
@@ -136,13 +136,17 @@ public final class MiniLmTrainer {
             ftTexts = ftData.size();
             long t0 = System.nanoTime();
             // linear probing before fine-tuning: the last head starts from a head trained on the frozen encoder's
-            // features of the fine-tuning texts, so the few fine-tuning steps move the encoder, not a random head
+            // features of as many *other* training texts (the next ones of the same seeded permutation), so the few
+            // fine-tuning steps move the encoder rather than a random head, and start from the loss the probe has on
+            // texts it has not seen (a probe fitted to the fine-tuning texts themselves leaves little to learn)
             int last = config.numExits() - 1;
-            out.printf(Locale.ROOT, "[minilm] probe: the last head on frozen features of the %d fine-tuning texts%n",
-                    ftData.size());
-            float[][] probeFeats = features(config, encoder, pre.layerNormEps(), ftData, s.heads().evalBatchSize(), out);
-            Map<String, INDArray> probe = trainHeads(config, s.heads(), probeFeats, ftData.labels(), new int[] {last},
-                    outDir.resolve("probe"), resume, out);
+            EncodedTexts probeData = probeTexts(train, s.fineTune(), ftData.size());
+            out.printf(Locale.ROOT, "[minilm] probe: the last head on frozen features of %d other training texts%n",
+                    probeData.size());
+            float[][] probeFeats = features(config, encoder, pre.layerNormEps(), probeData, s.heads().evalBatchSize(),
+                    out);
+            Map<String, INDArray> probe = trainHeads(config, s.heads(), probeFeats, probeData.labels(),
+                    new int[] {last}, outDir.resolve("probe"), resume, out);
             Map<String, INDArray> tuned = fineTune(config, pre, probe, s.fineTune(), ftData, outDir.resolve("finetune"),
                     resume, out);
             ftSeconds = (System.nanoTime() - t0) / 1e9;
@@ -170,6 +174,23 @@ public final class MiniLmTrainer {
                 headData.size() / Math.max(1e-9, featSeconds), headSeconds, headData.size(), ftTexts);
         save(r, outDir);
         return r;
+    }
+
+    /**
+     * The n training texts after the fine-tuning subset in the same seeded permutation ({@link EncodedTexts#sample}
+     * takes the first n), so disjoint from it; fewer when the split is small.
+     */
+    static EncodedTexts probeTexts(EncodedTexts train, TrainConfig c, int n) {
+        int[] perm = Permutation.of(train.size(), new Random(c.seed()));
+        int from = Math.min(n, train.size());
+        int to = Math.min(train.size(), from + n);
+        if (to <= from) {
+            throw new IllegalArgumentException("no training texts left for the probe: the fine-tuning subset takes all "
+                    + train.size() + "; lower training.fine_tune max_train_images");
+        }
+        int[] idx = java.util.Arrays.copyOfRange(perm, from, to);
+        java.util.Arrays.sort(idx);
+        return train.subset(idx);
     }
 
     private static EncodedTexts subset(EncodedTexts train, TrainConfig c) {
