@@ -46,7 +46,7 @@ import org.eennrc.risk.inject.ControllerRegistry;
  * java -Xmx3g -Dorg.bytedeco.javacpp.maxbytes=3g -Dorg.bytedeco.javacpp.maxphysicalbytes=5g \
  *      -Dorg.eclipse.deeplearning4j.helpers.disable=false -cp $CP org.eennrc.bench.MiniLmBench \
  *      [--recipe frozen|deebert] [--out runs/minilm-frozen] [--data-dir DIR] [--max-length 32]
- *      [--head-texts 20000] [--head-epochs 30] [--head-lr 3e-3] [--ft-texts 3000] [--ft-epochs 1] [--ft-lr 1e-4]
+ *      [--head-texts 20000 (frozen) / 6000 (deebert)] [--head-epochs 30] [--head-lr 3e-3] [--ft-texts 3000] [--ft-epochs 1] [--ft-lr 1e-4]
  *      [--ft-batch 32] [--skip-train] [--outputs NPZ] [--speed] [--speed-texts 640] [--speed-texts-b1 64]
  *      [--ort-texts 640]
  * </pre>
