@@ -235,8 +235,13 @@ public final class ExperimentConfig {
                     case ModelIO.TRANSFORMER -> m.transformer = ctxt.readTreeAsValue(rest, TransformerConfig.class);
                     case org.eennrc.models.text.MiniLmTrainer.TYPE -> {
                         JsonNode recipe = rest.remove("recipe");
-                        m.recipe = recipe == null || recipe.isNull() ? org.eennrc.models.text.MiniLmTrainer.Recipe.FROZEN
-                                : ctxt.readTreeAsValue(recipe, org.eennrc.models.text.MiniLmTrainer.Recipe.class);
+                        m.recipe = org.eennrc.models.text.MiniLmTrainer.Recipe.FROZEN;
+                        if (recipe != null && !recipe.isNull()) {
+                            if (!recipe.isTextual() || !List.of("frozen", "deebert").contains(recipe.textValue())) {
+                                throw problem(p, "recipe", "expected frozen or deebert, got " + ConfigLoader.show(recipe));
+                            }
+                            m.recipe = ctxt.readTreeAsValue(recipe, org.eennrc.models.text.MiniLmTrainer.Recipe.class);
+                        }
                         m.minilm = ctxt.readTreeAsValue(rest, org.eennrc.models.text.MiniLmConfig.class);
                     }
                     default -> throw problem(p, "type", "unknown type " + ConfigLoader.show(type) + "; expected " + TYPES);
