@@ -40,6 +40,7 @@ public final class SettingsJson {
             MultiExitResNetConfig.class, MultiExitResNetConfig::defaults,
             TransformerConfig.class, TransformerConfig::defaults,
             org.eennrc.models.text.MiniLmConfig.class, org.eennrc.models.text.MiniLmConfig::defaults,
+            org.eennrc.models.seg.MultiExitSegNetConfig.class, org.eennrc.models.seg.MultiExitSegNetConfig::defaults,
             TrainConfig.class, TrainConfig::defaults);
 
     /** Writes the defaults as trees; the records carry their own names, so no configuration is needed. */
