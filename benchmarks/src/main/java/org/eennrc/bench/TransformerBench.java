@@ -250,6 +250,16 @@ public final class TransformerBench {
      */
     static void speedup(StagedModel m, EncodedTexts texts, ExitOutputs outputs, RiskController crc, LambdaGrid grid,
                         ConfidenceMeasure measure, double epsilon, Path out) throws IOException {
+        speedup(m, texts, outputs, crc, grid, measure, epsilon, out, new int[] {128, 1}, Integer.MAX_VALUE, 500, 3);
+    }
+
+    /**
+     * As above, at the given batch sizes, on at most {@code maxEval} texts of the evaluation half (at most
+     * {@code maxEvalBatch1} at batch 1), best of {@code reps} timed runs.
+     */
+    static void speedup(StagedModel m, EncodedTexts texts, ExitOutputs outputs, RiskController crc, LambdaGrid grid,
+                        ConfidenceMeasure measure, double epsilon, Path out, int[] batches, int maxEval,
+                        int maxEvalBatch1, int reps) throws IOException {
         int n = outputs.numSamples();
         int[] cal = Protocol.drawCalibration(n, n / 2, 7, 0);
         boolean[] inCal = new boolean[n];
@@ -280,15 +290,15 @@ public final class TransformerBench {
                         + "(%s), eval half n=%d: mean exit %.3f, exit histogram %s, consistency risk %.4f, "
                         + "FLOPs-predicted speedup %.3fx%n", epsilon, lambda, res.status(), rest.length, sim.meanExitLayer(),
                 Arrays.toString(sim.exitHistogram()), disagree / (double) rest.length, predicted));
-        for (int batch : new int[] {128, 1}) {
-            EncodedTexts e = batch == 1 ? eval.head(500) : eval;
+        for (int batch : batches) {
+            EncodedTexts e = batch == 1 ? eval.head(maxEvalBatch1) : eval.head(maxEval);
             EncodedTexts warm = e.head(Math.min(e.size(), 2 * batch + 1));
             p.fullModel(warm.iterator(batch)); // warm-up of the shapes
             p.predict(warm.iterator(batch), policy);
             double full = Double.MAX_VALUE;
             double early = Double.MAX_VALUE;
             ExitResult er = null;
-            for (int rep = 0; rep < 3; rep++) {
+            for (int rep = 0; rep < reps; rep++) {
                 full = Math.min(full, p.fullModel(e.iterator(batch)).seconds());
                 ExitResult r = p.predict(e.iterator(batch), policy);
                 early = Math.min(early, r.seconds());

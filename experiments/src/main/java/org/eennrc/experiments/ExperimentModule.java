@@ -117,6 +117,8 @@ public final class ExperimentModule extends AbstractModule {
                 bind(OutputsSource.class).to(FashionMnistResnetSource.class);
             } else if (config.data instanceof ExperimentConfig.FashionScenes) {
                 bind(OutputsSource.class).to(org.eennrc.experiments.data.FashionScenesSource.class);
+            } else if (config.model != null && config.model.minilm != null) {
+                bind(OutputsSource.class).to(org.eennrc.experiments.data.WordNetMiniLmSource.class);
             } else if (config.data instanceof ExperimentConfig.WordNet) {
                 bind(OutputsSource.class).to(WordNetTransformerSource.class);
             } else {

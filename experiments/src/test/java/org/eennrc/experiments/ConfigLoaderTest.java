@@ -127,6 +127,37 @@ class ConfigLoaderTest {
         }
         ExperimentConfig w = ConfigLoader.parse(readString(configs.resolve("wordnet-transformer.yaml")), "wordnet", false);
         assertThat(w.data).isInstanceOf(ExperimentConfig.WordNet.class);
+        ExperimentConfig m = ConfigLoader.parse(readString(configs.resolve("wordnet-minilm.yaml")), "minilm", false);
+        assertThat(m.model.minilm).isEqualTo(org.eennrc.models.text.MiniLmConfig.defaults());
+        assertThat(m.model.recipe).isEqualTo(org.eennrc.models.text.MiniLmTrainer.Recipe.FROZEN);
+        assertThat(m.model.numExits()).isEqualTo(6);
+        // the shipped config is the committed default of the recipe's heads
+        assertThat(m.training).isEqualTo(org.eennrc.models.text.MiniLmTrainer.Settings
+                .defaults(org.eennrc.models.text.MiniLmTrainer.Recipe.FROZEN).heads());
+    }
+
+    @Test
+    void miniLmModelKeysAreChecked() throws IOException {
+        ExperimentConfig d = miniLm("recipe: deebert");
+        assertThat(d.model.recipe).isEqualTo(org.eennrc.models.text.MiniLmTrainer.Recipe.DEEBERT);
+        // without a training section the heads train with the recipe's committed defaults
+        assertThat(d.training).isEqualTo(org.eennrc.models.text.MiniLmTrainer.Settings
+                .defaults(org.eennrc.models.text.MiniLmTrainer.Recipe.DEEBERT).heads());
+        assertThat(miniLm("seed: 1").model.recipe).isEqualTo(org.eennrc.models.text.MiniLmTrainer.Recipe.FROZEN);
+        assertThatThrownBy(() -> miniLm("recipe: joint"))
+                .hasMessageContaining("model.recipe: expected frozen or deebert, got \"joint\"");
+        assertThatThrownBy(() -> miniLm("max_length: 600"))
+                .hasMessageContaining("model.max_length: must be at most 512");
+        assertThatThrownBy(() -> miniLm("num_classes: 10"))
+                .hasMessageContaining("model.num_classes: WordNet glosses have 26 classes");
+    }
+
+    /** A WordNet experiment with model.type minilm and one more model key, fully validated. */
+    private ExperimentConfig miniLm(String modelKey) throws IOException {
+        Path f = dir.resolve("minilm-" + Integer.toHexString(modelKey.hashCode()) + ".yaml");
+        Files.writeString(f, MODEL.formatted("").replace("data: {type: fashion-mnist, dir: fm}", "data: {type: wordnet}")
+                .replace("type: multi-exit-resnet", "type: minilm\n  " + modelKey));
+        return ConfigLoader.load(f);
     }
 
     private static String readString(Path p) {

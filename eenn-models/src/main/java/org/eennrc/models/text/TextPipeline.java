@@ -118,7 +118,7 @@ public final class TextPipeline {
 
     /** Fraction of texts whose pieces (with [CLS]) exceed the maximum length, i.e. are truncated. */
     public static double truncatedFraction(WordPieceTokenizer tok, List<String> texts) {
-        long n = texts.stream().filter(s -> tok.pieces(s).length + 1 > tok.maxLength()).count();
+        long n = texts.stream().filter(s -> tok.fullLength(s) > tok.maxLength()).count();
         return n / (double) Math.max(1, texts.size());
     }
 }

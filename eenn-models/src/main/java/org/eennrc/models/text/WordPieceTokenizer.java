@@ -37,6 +37,21 @@ import java.util.TreeMap;
  *
  * <p><b>Round trip</b>: for a text whose characters are all in the alphabet and that fits in {@code maxLength},
  * {@code decode(encode(t))} equals {@code normalize(t)}, the pre-tokenised words joined by single spaces.
+ *
+ * <p><b>BERT mode</b> ({@link #bert}, {@link #fromTokenizerJson}): a pretrained BERT vocabulary (uncased) used the
+ * way BERT's reference tokenizer uses it, so that a pretrained encoder sees the ids it was trained on:
+ * <ul>
+ * <li>text clean-up: NUL, U+FFFD and control characters dropped, every white-space character made a space, CJK
+ * ideographs surrounded by spaces;</li>
+ * <li>accents stripped (NFD, then non-spacing marks removed), then lower-cased;</li>
+ * <li>split at white space, and every punctuation character (ASCII punctuation, or Unicode categories P*) is a word
+ * of its own (other symbols such as {@code ©} stay inside their word, unlike the project mode);</li>
+ * <li>the same greedy longest-match WordPiece (words over 100 characters, or not coverable, become {@code [UNK]});</li>
+ * <li>{@code [CLS]} + pieces (truncated to {@code maxLength − 2}) + {@code [SEP]}, padded with {@code [PAD]} (id 0
+ * in BERT's vocabulary too). The special ids are looked up by name.</li>
+ * </ul>
+ * Literal special-token strings in a text (BERT's "added tokens", such as a typed {@code [SEP]}) are not recognised
+ * as specials: they are split as punctuation and letters.
  */
 public final class WordPieceTokenizer {
     public static final String PAD = "[PAD]";
@@ -48,17 +63,29 @@ public final class WordPieceTokenizer {
     public static final String CONT = "##";
     private static final int MAX_WORD_CHARS = 100;
 
+    /** BERT's sequence separator (BERT mode only). */
+    public static final String SEP = "[SEP]";
+
     private final List<String> vocab;
     private final Map<String, Integer> ids;
     private final int maxLength;
     private final Map<String, int[]> cache = new HashMap<>();
+    private final boolean bert;
+    private final int unkId;
+    private final int clsId;
+    private final int sepId;
 
     public WordPieceTokenizer(List<String> vocab, int maxLength) {
-        if (vocab.size() < 3 || !vocab.get(0).equals(PAD) || !vocab.get(1).equals(UNK) || !vocab.get(2).equals(CLS)) {
+        this(vocab, maxLength, false);
+    }
+
+    private WordPieceTokenizer(List<String> vocab, int maxLength, boolean bert) {
+        if (!bert && (vocab.size() < 3 || !vocab.get(0).equals(PAD) || !vocab.get(1).equals(UNK)
+                || !vocab.get(2).equals(CLS))) {
             throw new IllegalArgumentException("vocabulary must start with [PAD], [UNK], [CLS]");
         }
-        if (maxLength < 2) {
-            throw new IllegalArgumentException("maxLength must be at least 2, got " + maxLength);
+        if (maxLength < (bert ? 3 : 2)) {
+            throw new IllegalArgumentException("maxLength must be at least " + (bert ? 3 : 2) + ", got " + maxLength);
         }
         this.vocab = List.copyOf(vocab);
         this.ids = new HashMap<>();
@@ -68,6 +95,91 @@ public final class WordPieceTokenizer {
             }
         }
         this.maxLength = maxLength;
+        this.bert = bert;
+        if (bert) {
+            for (String sp : List.of(PAD, UNK, CLS, SEP)) {
+                if (!ids.containsKey(sp)) {
+                    throw new IllegalArgumentException("a BERT vocabulary needs " + sp + "; it is missing");
+                }
+            }
+            if (ids.get(PAD) != PAD_ID) {
+                throw new IllegalArgumentException("[PAD] must have id 0 (padding masks rely on it), has " + ids.get(PAD));
+            }
+        }
+        this.unkId = ids.get(UNK);
+        this.clsId = ids.get(CLS);
+        this.sepId = bert ? ids.get(SEP) : -1;
+    }
+
+    /**
+     * A tokenizer in BERT mode (see the class comment) over a pretrained vocabulary, vocabulary index = id.
+     *
+     * @param maxLength sequence length with {@code [CLS]} and {@code [SEP]}
+     */
+    public static WordPieceTokenizer bert(List<String> vocab, int maxLength) {
+        return new WordPieceTokenizer(vocab, maxLength, true);
+    }
+
+    /**
+     * A BERT-mode tokenizer from a HuggingFace {@code tokenizer.json} whose model is WordPiece with the {@code ##}
+     * prefix and whose normaliser is an uncased {@code BertNormalizer} (what this mode implements); anything else is
+     * refused with a message saying what was found.
+     */
+    public static WordPieceTokenizer fromTokenizerJson(java.io.InputStream json, int maxLength) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            com.fasterxml.jackson.databind.JsonNode model = root.path("model");
+            if (!"WordPiece".equals(model.path("type").asText())) {
+                throw new IllegalArgumentException("tokenizer.json: model type is '" + model.path("type").asText()
+                        + "', only WordPiece is supported");
+            }
+            if (!CONT.equals(model.path("continuing_subword_prefix").asText(CONT))
+                    || model.path("max_input_chars_per_word").asInt(MAX_WORD_CHARS) != MAX_WORD_CHARS) {
+                throw new IllegalArgumentException("tokenizer.json: WordPiece settings differ from BERT's (prefix ##, "
+                        + "100 characters per word)");
+            }
+            com.fasterxml.jackson.databind.JsonNode norm = root.path("normalizer");
+            if (!"BertNormalizer".equals(norm.path("type").asText()) || !norm.path("lowercase").asBoolean(false)
+                    || (!norm.path("strip_accents").isNull() && !norm.path("strip_accents").asBoolean(true))) {
+                throw new IllegalArgumentException("tokenizer.json: normalizer " + norm
+                        + " is not an uncased BertNormalizer with accent stripping");
+            }
+            com.fasterxml.jackson.databind.JsonNode v = model.path("vocab");
+            String[] byId = new String[v.size()];
+            for (java.util.Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = v.fields();
+                 it.hasNext(); ) {
+                Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e = it.next();
+                int id = e.getValue().asInt(-1);
+                if (id < 0 || id >= byId.length || byId[id] != null) {
+                    throw new IllegalArgumentException("tokenizer.json: vocabulary ids are not 0.." + (byId.length - 1)
+                            + " each once (entry " + e.getKey() + " = " + e.getValue() + ")");
+                }
+                byId[id] = e.getKey();
+            }
+            return bert(Arrays.asList(byId), maxLength);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading tokenizer.json", e);
+        }
+    }
+
+    /** Whether this tokenizer works in BERT mode (pretrained vocabulary, {@code [SEP]}, BERT's pre-tokenisation). */
+    public boolean isBert() {
+        return bert;
+    }
+
+    /** Id of {@code [CLS]} (2 in the project mode, 101 in BERT's uncased vocabulary). */
+    public int clsId() {
+        return clsId;
+    }
+
+    /** Id of {@code [SEP]}, or −1 in the project mode (which has none). */
+    public int sepId() {
+        return sepId;
+    }
+
+    /** Id of {@code [UNK]}. */
+    public int unkId() {
+        return unkId;
     }
 
     public int vocabSize() {
@@ -87,7 +199,7 @@ public final class WordPieceTokenizer {
     }
 
     public int id(String token) {
-        return ids.getOrDefault(token, UNK_ID);
+        return ids.getOrDefault(token, unkId);
     }
 
     // ------------------------------------------------------------------ pre-tokenisation
@@ -110,6 +222,90 @@ public final class WordPieceTokenizer {
         }
         flush(cur, words);
         return words;
+    }
+
+    /** The words of a text as this tokenizer splits them (project mode: {@link #preTokenize}; BERT mode: BERT's). */
+    public List<String> words(String text) {
+        return bert ? bertPreTokenize(text) : preTokenize(text);
+    }
+
+    /**
+     * BERT's basic tokenisation (uncased): clean-up, CJK spacing, accent stripping, lower case, split at white space
+     * and around punctuation (see the class comment).
+     */
+    public static List<String> bertPreTokenize(String text) {
+        StringBuilder clean = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp == 0 || cp == 0xFFFD || isBertControl(cp)) {
+                continue;
+            }
+            if (isBertWhitespace(cp)) {
+                clean.append(' ');
+            } else if (isCjk(cp)) {
+                clean.append(' ').appendCodePoint(cp).append(' ');
+            } else {
+                clean.appendCodePoint(cp);
+            }
+        }
+        String nfd = java.text.Normalizer.normalize(clean, java.text.Normalizer.Form.NFD);
+        StringBuilder stripped = new StringBuilder(nfd.length());
+        for (int i = 0; i < nfd.length(); ) {
+            int cp = nfd.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.getType(cp) != Character.NON_SPACING_MARK) {
+                stripped.appendCodePoint(cp);
+            }
+        }
+        String t = stripped.toString().toLowerCase(Locale.ROOT);
+        List<String> words = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (int i = 0; i < t.length(); ) {
+            int cp = t.codePointAt(i);
+            i += Character.charCount(cp);
+            if (isBertWhitespace(cp)) {
+                flush(cur, words);
+            } else if (isBertPunctuation(cp)) {
+                flush(cur, words);
+                words.add(new String(Character.toChars(cp)));
+            } else {
+                cur.appendCodePoint(cp);
+            }
+        }
+        flush(cur, words);
+        return words;
+    }
+
+    private static boolean isBertWhitespace(int cp) {
+        return cp == '\t' || cp == '\n' || cp == '\r' || Character.isWhitespace(cp) || Character.isSpaceChar(cp);
+    }
+
+    private static boolean isBertControl(int cp) {
+        if (cp == '\t' || cp == '\n' || cp == '\r') {
+            return false;
+        }
+        int type = Character.getType(cp);
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.UNASSIGNED
+                || type == Character.PRIVATE_USE;
+    }
+
+    private static boolean isBertPunctuation(int cp) {
+        if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126)) {
+            return true;
+        }
+        int type = Character.getType(cp);
+        return type == Character.CONNECTOR_PUNCTUATION || type == Character.DASH_PUNCTUATION
+                || type == Character.START_PUNCTUATION || type == Character.END_PUNCTUATION
+                || type == Character.INITIAL_QUOTE_PUNCTUATION || type == Character.FINAL_QUOTE_PUNCTUATION
+                || type == Character.OTHER_PUNCTUATION;
+    }
+
+    private static boolean isCjk(int cp) {
+        return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2A6DF)
+                || (cp >= 0x2A700 && cp <= 0x2B73F) || (cp >= 0x2B740 && cp <= 0x2B81F)
+                || (cp >= 0x2B820 && cp <= 0x2CEAF) || (cp >= 0xF900 && cp <= 0xFAFF)
+                || (cp >= 0x2F800 && cp <= 0x2FA1F);
     }
 
     private static void flush(StringBuilder cur, List<String> words) {
@@ -298,7 +494,7 @@ public final class WordPieceTokenizer {
         }
         int[] out;
         if (w.codePointCount(0, w.length()) > MAX_WORD_CHARS) {
-            out = new int[] {UNK_ID};
+            out = new int[] {unkId};
         } else {
             List<Integer> pieces = new ArrayList<>();
             int start = 0;
@@ -309,7 +505,8 @@ public final class WordPieceTokenizer {
                 while (end > start) {
                     String sub = (start == 0 ? "" : CONT) + w.substring(start, end);
                     Integer id = ids.get(sub);
-                    if (id != null && id > CLS_ID) {
+                    // the project mode never matches its specials; BERT's reference matches any entry
+                    if (id != null && (bert || id > CLS_ID)) {
                         found = id;
                         break;
                     }
@@ -325,7 +522,7 @@ public final class WordPieceTokenizer {
                 pieces.add(found);
                 start = end;
             }
-            out = bad ? new int[] {UNK_ID} : pieces.stream().mapToInt(Integer::intValue).toArray();
+            out = bad ? new int[] {unkId} : pieces.stream().mapToInt(Integer::intValue).toArray();
         }
         synchronized (cache) {
             if (cache.size() < 500_000) {
@@ -338,7 +535,7 @@ public final class WordPieceTokenizer {
     /** Pieces of a text without specials, padding or truncation. */
     public int[] pieces(String text) {
         List<Integer> out = new ArrayList<>();
-        for (String w : preTokenize(text)) {
+        for (String w : words(text)) {
             for (int id : encodeWord(w)) {
                 out.add(id);
             }
@@ -346,14 +543,25 @@ public final class WordPieceTokenizer {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** {@code [CLS]} + pieces, truncated to {@link #maxLength()}, padded with {@code [PAD]}. */
+    /**
+     * {@code [CLS]} + pieces, truncated to {@link #maxLength()}, padded with {@code [PAD]}; in BERT mode
+     * {@code [CLS]} + pieces truncated to {@code maxLength − 2} + {@code [SEP]}, then padding.
+     */
     public int[] encode(String text) {
         int[] p = pieces(text);
         int[] out = new int[maxLength];
-        out[0] = CLS_ID;
-        int n = Math.min(p.length, maxLength - 1);
+        out[0] = clsId;
+        int n = Math.min(p.length, maxLength - (bert ? 2 : 1));
         System.arraycopy(p, 0, out, 1, n);
+        if (bert) {
+            out[n + 1] = sepId;
+        }
         return out;
+    }
+
+    /** Number of pieces of a text with its specials ({@code [CLS]}, and {@code [SEP]} in BERT mode), untruncated. */
+    public int fullLength(String text) {
+        return pieces(text).length + (bert ? 2 : 1);
     }
 
     /** Number of non-padding positions of an encoded sequence. */
@@ -371,7 +579,7 @@ public final class WordPieceTokenizer {
     public String decode(int[] encoded) {
         StringBuilder sb = new StringBuilder();
         for (int id : encoded) {
-            if (id == PAD_ID || id == CLS_ID) {
+            if (id == PAD_ID || id == clsId || id == sepId) {
                 continue;
             }
             String t = vocab.get(id);
@@ -398,10 +606,13 @@ public final class WordPieceTokenizer {
 
     // ------------------------------------------------------------------ persistence
 
-    /** Writes {@code maxLength} on the first line, then one vocabulary entry per line. */
+    /**
+     * Writes {@code maxLength} on the first line (with {@code " bert"} after it in BERT mode), then one vocabulary
+     * entry per line.
+     */
     public void save(Path file) {
         StringBuilder sb = new StringBuilder();
-        sb.append("#maxLength=").append(maxLength).append('\n');
+        sb.append("#maxLength=").append(maxLength).append(bert ? " bert" : "").append('\n');
         for (String t : vocab) {
             sb.append(t).append('\n');
         }
@@ -419,8 +630,10 @@ public final class WordPieceTokenizer {
             if (lines.isEmpty() || !lines.get(0).startsWith("#maxLength=")) {
                 throw new IllegalStateException(file + " is not a tokenizer vocabulary (no #maxLength= line)");
             }
-            int ml = Integer.parseInt(lines.get(0).substring("#maxLength=".length()).trim());
-            return new WordPieceTokenizer(lines.subList(1, lines.size()), ml);
+            String head = lines.get(0).substring("#maxLength=".length()).trim();
+            boolean bertMode = head.endsWith(" bert");
+            int ml = Integer.parseInt(bertMode ? head.substring(0, head.length() - 5).trim() : head);
+            return new WordPieceTokenizer(lines.subList(1, lines.size()), ml, bertMode);
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + file, e);
         }

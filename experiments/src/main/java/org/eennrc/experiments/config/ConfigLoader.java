@@ -394,8 +394,10 @@ public final class ConfigLoader {
         }
         if (d instanceof WordNet) {
             require(c.model, where, "model");
-            if (!ModelIO.TRANSFORMER.equals(c.model.type)) {
-                throw new ConfigException(where, "model.type", "expected \"" + ModelIO.TRANSFORMER + "\" for WordNet, got " + quote(c.model.type));
+            if (!ModelIO.TRANSFORMER.equals(c.model.type)
+                    && !org.eennrc.models.text.MiniLmTrainer.TYPE.equals(c.model.type)) {
+                throw new ConfigException(where, "model.type", "expected \"" + ModelIO.TRANSFORMER + "\" or \""
+                        + org.eennrc.models.text.MiniLmTrainer.TYPE + "\" for WordNet, got " + quote(c.model.type));
             }
         }
         if (d instanceof ExperimentConfig.FashionScenes f) {

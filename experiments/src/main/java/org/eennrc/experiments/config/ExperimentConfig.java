@@ -249,15 +249,21 @@ public final class ExperimentConfig {
         public TransformerConfig transformer;
         /** The network when {@code type} is {@code multi-exit-segnet}, else null. */
         public MultiExitSegNetConfig segnet;
+        /** The pretrained MiniLM-L6 with its exits when {@code type} is {@code minilm}, else null. */
+        public org.eennrc.models.text.MiniLmConfig minilm;
+        /** How the MiniLM's exits are trained ({@code recipe: frozen} or {@code deebert}; default frozen). */
+        public org.eennrc.models.text.MiniLmTrainer.Recipe recipe;
 
         /** Number of exits of the configured network. */
         public int numExits() {
-            return resnet != null ? resnet.numExits() : segnet != null ? segnet.numExits() : transformer.numExits();
+            return resnet != null ? resnet.numExits() : segnet != null ? segnet.numExits()
+                    : minilm != null ? minilm.numExits() : transformer.numExits();
         }
 
         /** Takes out {@code type} and {@code cache_dir}, then reads the rest as the record {@code type} names. */
         static final class Reader extends JsonDeserializer<ModelConfig> {
-            private static final String TYPES = ModelIO.RESNET + ", " + ModelIO.TRANSFORMER + " or " + SegTrainer.TYPE;
+            private static final String TYPES = ModelIO.RESNET + ", " + ModelIO.TRANSFORMER + ", " + SegTrainer.TYPE
+                    + " or " + org.eennrc.models.text.MiniLmTrainer.TYPE;
 
             @Override
             public ModelConfig deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
@@ -279,6 +285,17 @@ public final class ExperimentConfig {
                     case ModelIO.RESNET -> m.resnet = ctxt.readTreeAsValue(rest, MultiExitResNetConfig.class);
                     case ModelIO.TRANSFORMER -> m.transformer = ctxt.readTreeAsValue(rest, TransformerConfig.class);
                     case SegTrainer.TYPE -> m.segnet = ctxt.readTreeAsValue(rest, MultiExitSegNetConfig.class);
+                    case org.eennrc.models.text.MiniLmTrainer.TYPE -> {
+                        JsonNode recipe = rest.remove("recipe");
+                        m.recipe = org.eennrc.models.text.MiniLmTrainer.Recipe.FROZEN;
+                        if (recipe != null && !recipe.isNull()) {
+                            if (!recipe.isTextual() || !List.of("frozen", "deebert").contains(recipe.textValue())) {
+                                throw problem(p, "recipe", "expected frozen or deebert, got " + ConfigLoader.show(recipe));
+                            }
+                            m.recipe = ctxt.readTreeAsValue(recipe, org.eennrc.models.text.MiniLmTrainer.Recipe.class);
+                        }
+                        m.minilm = ctxt.readTreeAsValue(rest, org.eennrc.models.text.MiniLmConfig.class);
+                    }
                     default -> throw problem(p, "type", "unknown type " + ConfigLoader.show(type) + "; expected " + TYPES);
                 }
                 return m;

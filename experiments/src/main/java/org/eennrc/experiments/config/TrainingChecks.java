@@ -24,7 +24,9 @@ final class TrainingChecks {
     private TrainingChecks() {}
 
     static void check(ExperimentConfig c, String where) {
-        TrainConfig t = c.training != null ? c.training : TrainConfig.defaults();
+        TrainConfig t = c.training != null ? c.training
+                : c.model.minilm != null ? org.eennrc.models.text.MiniLmTrainer.Settings.defaults(c.model.recipe).heads()
+                : TrainConfig.defaults();
         try {
             if (c.data instanceof ExperimentConfig.FashionMnist f) {
                 TrainConfig.Builder b = t.toBuilder();
@@ -48,6 +50,12 @@ final class TrainingChecks {
                             + FashionScenes.NUM_CLASSES + " classes (background and 10 items), got " + m.numClasses());
                 }
                 SegTrainer.checkSupported(t);
+            } else if (c.model.minilm != null) {
+                if (c.model.minilm.numClasses() != WordNetGlosses.NUM_CLASSES) {
+                    throw new ConfigException(where, "model.num_classes", "WordNet glosses have "
+                            + WordNetGlosses.NUM_CLASSES + " classes (noun supersenses), got "
+                            + c.model.minilm.numClasses());
+                }
             } else {
                 fits(c.model.transformer, where);
             }

