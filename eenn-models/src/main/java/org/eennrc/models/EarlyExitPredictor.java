@@ -61,7 +61,7 @@ public final class EarlyExitPredictor {
             throw new IllegalArgumentException("the policy was calibrated for " + policy.numExits()
                     + " exits but the model has " + model.numExits());
         }
-        return predict(data, policy.lambda(), ConfidenceMeasures.byName(policy.confidence()));
+        return predict(data, policy.thresholds(), ConfidenceMeasures.byName(policy.confidence()));
     }
 
     /** {@link #predict(MultiDataSetIterator, ExitPolicy)} for DL4J's single-input {@code DataSetIterator}. */
@@ -74,8 +74,23 @@ public final class EarlyExitPredictor {
      * bookkeeping, not the iterator's production of the batches.
      */
     public ExitResult predict(MultiDataSetIterator data, double lambda, ConfidenceMeasure measure) {
+        if (!(lambda >= 0 && lambda <= 1)) {
+            throw new IllegalArgumentException("λ must be in [0, 1], got " + lambda);
+        }
+        double[] thresholds = new double[model.numExits() - 1];
+        Arrays.fill(thresholds, lambda);
+        return predict(data, thresholds, measure);
+    }
+
+    /**
+     * Real early exit with one threshold per exit (docs/method.md §7): a sample leaves exit s &lt; L − 1 when its
+     * confidence there is strictly above {@code thresholds[s]}.
+     *
+     * @param thresholds λ_0 … λ_{L−2}, each in [0, 1]
+     */
+    public ExitResult predict(MultiDataSetIterator data, double[] thresholds, ConfidenceMeasure measure) {
         Batches.reset(data);
-        Run run = new Run(lambda, measure);
+        Run run = new Run(thresholds, measure);
         long busy = 0;
         int from = 0;
         while (data.hasNext()) {
@@ -143,18 +158,24 @@ public final class EarlyExitPredictor {
 
     /** The state of one early-exit run. */
     private final class Run {
-        final double lambda;
+        final double[] thresholds;
         final ConfidenceMeasure measure;
         final Pending[] pending;
         int[] preds = new int[1024];
         int[] exits = new int[1024];
         int batchSize;
 
-        Run(double lambda, ConfidenceMeasure measure) {
-            if (!(lambda >= 0 && lambda <= 1)) {
-                throw new IllegalArgumentException("λ must be in [0, 1], got " + lambda);
+        Run(double[] thresholds, ConfidenceMeasure measure) {
+            if (thresholds.length != model.numExits() - 1) {
+                throw new IllegalArgumentException(thresholds.length + " thresholds given but the model has "
+                        + model.numExits() + " exits (one threshold per exit but the last)");
             }
-            this.lambda = lambda;
+            for (double t : thresholds) {
+                if (!(t >= 0 && t <= 1)) {
+                    throw new IllegalArgumentException("λ must be in [0, 1], got " + t);
+                }
+            }
+            this.thresholds = thresholds.clone();
             this.measure = measure;
             pending = new Pending[model.numExits()];
             for (int s = 0; s < pending.length; s++) {
@@ -187,7 +208,7 @@ public final class EarlyExitPredictor {
             int[] keep = new int[m];
             int kept = 0;
             for (int j = 0; j < m; j++) {
-                if (conf[j] > lambda) { // the exit rule: strict ">"
+                if (conf[j] > thresholds[s]) { // the exit rule: strict ">"
                     preds[ids[j]] = eo.prediction(j, 0);
                     exits[ids[j]] = s;
                 } else {

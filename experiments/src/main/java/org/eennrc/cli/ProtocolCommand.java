@@ -13,9 +13,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eennrc.core.ConfidenceMeasures;
+import org.eennrc.core.PerExitCalibrator;
 import org.eennrc.core.Registry;
 import org.eennrc.risk.LossMatrix;
 import org.eennrc.risk.RiskController;
+import org.eennrc.risk.inject.ControllerRegistry;
+import org.eennrc.risk.perexit.Configurations;
+import org.eennrc.risk.perexit.ExitTables;
+import org.eennrc.risk.perexit.ParetoTesting;
+import org.eennrc.risk.perexit.PerExitProtocol;
 import org.eennrc.risk.protocol.EfficiencyTable;
 import org.eennrc.risk.protocol.ProgressListener;
 import org.eennrc.risk.protocol.Protocol;
@@ -52,7 +58,11 @@ import picocli.CommandLine.Spec;
             "      --out results/calm-ncal100",
             "On a model's per-exit outputs (cost from the file's flops, or the exit index):",
             "  eenn protocol --outputs outputs.npz --risk prediction-gap --controllers crc,ucb-wsr,ltt-fst \\",
-            "      --n-cal 1000 --trials 100"})
+            "      --n-cal 1000 --trials 100",
+            "Per-exit thresholds (method.md §7) next to shared ones, on the same splits:",
+            "  eenn protocol --outputs outputs.npz --risk prediction-gap \\",
+            "      --controllers crc,ucb-wsr,ltt-fst,pareto-ltt --per-exit --grid 0:1:0.05 --n-cal 1000",
+            "For pareto-ltt rows, mean_index is the mean number of path positions up to the last rejected one."})
 public final class ProtocolCommand implements Callable<Integer> {
 
     static final List<String> COLUMNS = List.of("controller", "epsilon", "delta", "n_cal", "trials", "mean_risk",
@@ -60,6 +70,9 @@ public final class ProtocolCommand implements Callable<Integer> {
 
     @Mixin
     LossOptions input;
+
+    @Mixin
+    PerExitOptions perExit;
 
     @Option(names = "--efficiency", paramLabel = "FILE",
             description = "Cost per threshold, lower is cheaper (e.g. mean exit layer or FLOPs): 1-D (one value per "
@@ -119,7 +132,15 @@ public final class ProtocolCommand implements Callable<Integer> {
         double d = Inputs.delta(delta);
         Inputs.atLeast(trials, 1, "--trials");
         Inputs.atLeast(nCal, 2, "--n-cal");
-        List<RiskController> cs = Inputs.controllers(Registry.current().controllers(), controllers);
+        ControllerRegistry registry = Registry.current().controllers();
+        List<String> perExitNames = PerExitOptions.perExitNames(registry, controllers);
+        perExit.checkUsage(perExitNames);
+        List<String> sharedNames = PerExitOptions.sharedNames(registry, controllers);
+        List<RiskController> cs = sharedNames.isEmpty() ? List.of() : Inputs.controllers(registry, sharedNames);
+        List<ParetoTesting> pcs = perExit.controllers(registry, perExitNames);
+        if (perExit.perExit && input.source.outputs == null) {
+            throw new UsageException("--per-exit needs --outputs (per-exit losses and confidences)");
+        }
         if (outDir != null) Outputs.checkFolder(outDir, force, "--out");
 
         LossOptions.Loaded loaded = input.loadAll();
@@ -145,7 +166,18 @@ public final class ProtocolCommand implements Callable<Integer> {
 
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener progress = quiet ? ProgressListener.NONE : new ProgressPrinter(err, "eenn protocol");
-        List<ProtocolRow> rows = Protocol.run(losses, efficiency, cs, settings, progress);
+        List<ProtocolRow> rows = new java.util.ArrayList<>();
+        if (!cs.isEmpty()) rows.addAll(Protocol.run(losses, efficiency, cs, settings, progress));
+        if (!pcs.isEmpty()) {
+            ExitTables tables;
+            try {
+                tables = PerExitCalibrator.tables(loaded.builder().outputs(), loaded.risk(), loaded.builder().measure());
+            } catch (IllegalArgumentException e) {
+                throw new CliException(input.noun() + ": " + e.getMessage(), e);
+            }
+            family = perExit.family(tables.numExits());
+            rows.addAll(PerExitProtocol.run(tables, family, pcs, settings, progress));
+        }
         long t2 = System.nanoTime();
 
         PrintWriter out = spec.commandLine().getOut();
@@ -162,6 +194,9 @@ public final class ProtocolCommand implements Callable<Integer> {
         }
         return EennCli.EXIT_OK;
     }
+
+    /** The per-exit configuration family, when per-exit controllers ran. */
+    private Configurations family;
 
     private void writeOutputs(List<ProtocolRow> rows, ArrayNode all, LossMatrix losses, EfficiencyTable efficiency,
                               ProtocolSettings settings, Provenance.Builder provenance, long t0, long t1, long t2)
@@ -186,6 +221,14 @@ public final class ProtocolCommand implements Callable<Integer> {
         s.put("n_cal", settings.nCal());
         s.put("trials", settings.trials());
         s.put("controllers", rows.stream().map(ProtocolRow::controller).distinct().toList());
+        if (family != null) {
+            Map<String, Object> pe = new LinkedHashMap<>();
+            pe.put("configurations", family.description());
+            pe.put("num_configurations", family.size());
+            pe.put("split_fraction", perExit.split);
+            pe.put("per_exit_seed", perExit.seed);
+            s.put("per_exit", pe);
+        }
         provenance.seed(seed).detail("settings", s).input(input.kind(), input.file())
                 .plugins(Registry.current().plugins().jars());
         if (efficiencyFile != null) provenance.input("efficiency", efficiencyFile);
