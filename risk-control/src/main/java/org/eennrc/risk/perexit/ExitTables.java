@@ -97,6 +97,19 @@ public final class ExitTables {
         return new ExitTables(samples.length, l, lo, co, costs, lowerBound, upperBound);
     }
 
+    /**
+     * The same tables with every loss clipped at zero, max(x, 0): the losses the p-values of method.md §4 test
+     * (before scaling by B). Pareto Testing orders its path by these, so that the safest configuration on D_opt is
+     * the one most likely to pass on D_test (a gap loss's negative values would otherwise rank a configuration as
+     * safe that the clipped test cannot certify).
+     */
+    public ExitTables clippedAtZero() {
+        if (lowerBound >= 0) return this;
+        double[] lo = losses.clone();
+        for (int r = 0; r < lo.length; r++) lo[r] = Math.max(0, lo[r]);
+        return new ExitTables(n, numExits, lo, confidences, costs, 0, upperBound);
+    }
+
     public int numSamples() {
         return n;
     }

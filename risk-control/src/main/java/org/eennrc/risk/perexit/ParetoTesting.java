@@ -16,8 +16,9 @@ import org.eennrc.risk.controllers.LttController;
  *
  * <ol>
  *   <li>split the calibration samples by a seeded random permutation: a fraction f to D_opt, the rest to D_test;</li>
- *   <li>on D_opt, the empirical risk and mean cost of every configuration ({@link ConfigurationStats}), and the
- *       Pareto front ordered from the safest to the cheapest ({@link ParetoFront});</li>
+ *   <li>on D_opt, the empirical risk of the clipped losses max(x, 0) (what the p-values test) and the mean cost
+ *       of every configuration ({@link ConfigurationStats}), and the Pareto front ordered from the safest to the
+ *       cheapest ({@link ParetoFront});</li>
  *   <li>on D_test, Learn then Test along that order: the p-value of H_j: R(λ^(j)) > ε from the clipped, scaled
  *       losses, and the family-wise error procedure at δ (fixed-sequence testing by default). This is exactly
  *       {@link LttController} on the loss matrix whose row j holds the D_test losses of the j-th path
@@ -111,7 +112,7 @@ public final class ParetoTesting implements PerExitController {
         int[][] parts = splitIndices(cal.numSamples());
         ExitTables opt = cal.subset(parts[0]);
         ExitTables test = cal.subset(parts[1]);
-        ConfigurationStats stats = ConfigurationStats.of(opt, configs);
+        ConfigurationStats stats = ConfigurationStats.of(opt.clippedAtZero(), configs);
         int[] path = ParetoFront.path(stats.risk(), stats.cost());
         return testAlong(cal, opt.numSamples(), test, configs, path, stats.cost(), delta);
     }
