@@ -117,6 +117,11 @@ public final class ProtocolCommand implements Callable<Integer> {
                     + "holds nothing else).")
     boolean force;
 
+    @Option(names = "--chart",
+            description = "With --out, also write protocol.png: test risk, violation rate, cost and relative saving "
+                    + "against epsilon, one curve per controller.")
+    boolean chart;
+
     @Option(names = "--quiet", description = "No progress messages on stderr.")
     boolean quiet;
 
@@ -142,6 +147,7 @@ public final class ProtocolCommand implements Callable<Integer> {
             throw new UsageException("--per-exit needs --outputs (per-exit losses and confidences)");
         }
         if (outDir != null) Outputs.checkFolder(outDir, force, "--out");
+        if (chart && outDir == null) throw new UsageException("--chart needs --out (protocol.png is written there)");
 
         LossOptions.Loaded loaded = input.loadAll();
         LossMatrix losses = loaded.losses();
@@ -190,7 +196,7 @@ public final class ProtocolCommand implements Callable<Integer> {
         out.flush();
 
         if (outDir != null) {
-            writeOutputs(rows, all, losses, efficiency, settings, provenance, t0, t1, t2);
+            writeOutputs(rows, all, loaded, efficiency, settings, provenance, t0, t1, t2);
         }
         return EennCli.EXIT_OK;
     }
@@ -198,7 +204,7 @@ public final class ProtocolCommand implements Callable<Integer> {
     /** The per-exit configuration family, when per-exit controllers ran. */
     private Configurations family;
 
-    private void writeOutputs(List<ProtocolRow> rows, ArrayNode all, LossMatrix losses, EfficiencyTable efficiency,
+    private void writeOutputs(List<ProtocolRow> rows, ArrayNode all, LossOptions.Loaded loaded, EfficiencyTable efficiency,
                               ProtocolSettings settings, Provenance.Builder provenance, long t0, long t1, long t2)
             throws IOException {
         byte[] csv = toCsv(rows).getBytes(StandardCharsets.UTF_8);
@@ -212,6 +218,7 @@ public final class ProtocolCommand implements Callable<Integer> {
             s.put("confidence", input.confidence == null ? ConfidenceMeasures.DEFAULT : input.confidence);
             s.put("grid", "1.00, 0.99, ..., 0.00");
         }
+        LossMatrix losses = loaded.losses();
         s.put("bound", losses.upperBound());
         s.put("num_lambdas", losses.numLambdas());
         s.put("num_samples", losses.numSamples());
@@ -238,11 +245,27 @@ public final class ProtocolCommand implements Callable<Integer> {
         dur.put("protocol", (t2 - t1) / 1e9);
         dur.put("total", (t3 - t0) / 1e9);
         provenance.detail("durations_s", dur).detail("outputs", List.of("protocol.csv", "protocol.json"));
+        byte[] png = null;
+        if (chart) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            String title = String.format(Locale.ROOT, "%s, %s, n_cal = %d, %d trials, δ = %s",
+                    input.file().getParent() == null ? input.file() : input.file().getParent().getFileName()
+                            .resolve(input.file().getFileName()), input.risk == null ? "losses" : input.risk, settings.nCal(),
+                    settings.trials(), settings.delta());
+            String cost = loaded.fromOutputs() ? (loaded.builder().efficiency().fromFlops() ? "mean FLOPs" :
+                    "mean exit layer") : "mean cost";
+            org.eennrc.experiments.Charts.write(bytes, title,
+                    rows.stream().map(ProtocolRow::controller).distinct().toList(), rows, settings.delta(), cost);
+            png = bytes.toByteArray();
+            provenance.detail("outputs", List.of("protocol.csv", "protocol.json", "protocol.png"));
+        }
+        byte[] chartPng = png;
         byte[] prov = provenance.finish().toJson().getBytes(StandardCharsets.UTF_8);
         Outputs.writeFolder(outDir, force, "--out", "eenn protocol", tmp -> {
             Files.write(tmp.resolve("protocol.csv"), csv);
             Files.write(tmp.resolve("protocol.json"), json);
             Files.write(tmp.resolve("provenance.json"), prov);
+            if (chartPng != null) Files.write(tmp.resolve("protocol.png"), chartPng);
         });
     }
 

@@ -136,6 +136,11 @@ public final class ParetoTesting implements PerExitController {
             }
 
             @Override
+            public int selectPosition(double epsilon) {
+                return prepared.selectIndex(epsilon) + 1;
+            }
+
+            @Override
             public PerExitResult select(double epsilon) {
                 CalibrationResult r = prepared.select(epsilon);
                 int chosen = r.feasible() ? path[r.index()] : -1;

@@ -27,6 +27,14 @@ public interface PerExitController {
         /** The chosen configuration's index, or −1 when nothing is certified (the full model is used). */
         int selectIndex(double epsilon);
 
+        /**
+         * How far along its tested sequence the controller got: the number of positions up to the last rejected one
+         * (0 when nothing is certified). The protocol's {@code mean_index}.
+         */
+        default int selectPosition(double epsilon) {
+            return select(epsilon).rejected();
+        }
+
         /** The full result, with the statistics along the tested path. */
         PerExitResult select(double epsilon);
     }

@@ -58,8 +58,7 @@ public final class PerExitProtocol {
             for (int c = 0; c < nc; c++) {
                 PerExitController.Calibration prepared = cs.get(c).prepare(calTables, configs, settings.delta());
                 for (int e = 0; e < ne; e++) {
-                    PerExitResult r = prepared.select(eps[e]);
-                    int k = r.configuration();
+                    int k = prepared.selectIndex(eps[e]);
                     if (k >= 0) {
                         for (int x = 0; x < l - 1; x++) th[x] = configs.threshold(k, x);
                     } else {
@@ -77,7 +76,7 @@ public final class PerExitProtocol {
                     cost[c][e][t] = mc;
                     saving[c][e][t] = 1 - mc / full;
                     chosen[c][e][t] = k;
-                    position[c][e][t] = r.rejected();
+                    position[c][e][t] = prepared.selectPosition(eps[e]);
                 }
             }
             progress.trialsDone(done.incrementAndGet(), trials, System.nanoTime() - start);

@@ -58,6 +58,46 @@ class ParetoTestingTest {
     }
 
     @Test
+    void pooledStatsEqualTheDirectSumOnEverySample() {
+        ExitTables t = pool(9).subset(java.util.stream.IntStream.range(0, 3000).toArray());
+        Configurations c = family();
+        ConfigurationStats s = ConfigurationStats.of(t, c);
+        for (int m = 0; m < c.size(); m += 7) {
+            double[] l = ConfigurationStats.losses(t, c, m);
+            double sum = 0;
+            double cost = 0;
+            for (int i = 0; i < l.length; i++) {
+                sum += l[i];
+                cost += t.cost(t.exit(i, c.thresholds(m), 0));
+            }
+            assertThat(s.risk()[m]).as("risk of %d", m).isCloseTo(sum / l.length, within(1e-12));
+            assertThat(s.cost()[m]).as("cost of %d", m).isCloseTo(cost / l.length, within(1e-9));
+        }
+    }
+
+    @Test
+    void theFrontIsOrderedByTheClippedLossesThePValuesTest() {
+        // 100 identical samples; exit 0 has gap loss -1 on half of them and +1 on the other half (raw mean 0, clipped
+        // 0.5); exit 1 has loss 0.1 (raw and clipped). Raw ranking would put (0.5, ·) first; clipped ranking puts the
+        // full model, then (1, 0.5), and the test at eps 0.3 certifies (1, 0.5) but never (0.5, ·).
+        int n = 100;
+        double[] conf = new double[n * 3];
+        double[] loss = new double[n * 3];
+        for (int i = 0; i < n; i++) {
+            conf[i * 3] = 0.6;
+            conf[i * 3 + 1] = 0.8;
+            loss[i * 3] = i % 2 == 0 ? -1 : 1;
+            loss[i * 3 + 1] = 0.1;
+        }
+        ExitTables t = ExitTables.of(3, loss, conf, new double[] {1, 2, 3}, -1, 1);
+        Configurations c = Configurations.product(new double[] {0.5, 1}, 3); // (.5,.5) (.5,1) (1,.5) (1,1)
+        PerExitResult r = PT.prepare(t, c, 0.1).select(0.3);
+        assertThat(r.path()[0]).isEqualTo(3);
+        assertThat(r.path()[1]).isEqualTo(2);
+        assertThat(r.configuration()).isEqualTo(2);
+    }
+
+    @Test
     void theParetoFrontRunsFromSafestToCheapest() {
         double[] risk = {0.10, 0.05, 0.10, 0.20, 0.00, 0.05, 0.30};
         double[] cost = {5, 6, 4, 3, 10, 6, 3};
@@ -187,7 +227,7 @@ class ParetoTestingTest {
      * ways, so choosing among them on the tested data is visibly optimistic.
      */
     static ExitTables pool(long seed) {
-        int n = 20_000;
+        int n = 5_000;
         int l = 5;
         double[] a = {0.5, 0.4, 0.3, 0.2};
         SplittableRandom rng = new SplittableRandom(seed);
