@@ -12,7 +12,12 @@ import org.eennrc.experiments.config.ConfigException;
 import org.eennrc.experiments.config.ExperimentConfig;
 import org.eennrc.experiments.data.ExperimentData;
 import org.eennrc.experiments.data.RiskInput;
+import org.eennrc.core.Registry;
 import org.eennrc.risk.Guarantee;
+import org.eennrc.risk.inject.ControllerRegistry;
+import org.eennrc.risk.perexit.Configurations;
+import org.eennrc.risk.perexit.ParetoTesting;
+import org.eennrc.risk.perexit.PerExitProtocol;
 import org.eennrc.risk.protocol.ProgressListener;
 import org.eennrc.risk.protocol.Protocol;
 import org.eennrc.risk.protocol.ProtocolRow;
@@ -46,9 +51,19 @@ public final class Reproducer {
         List<RiskInput> inputs = data.load(config.risks, log);
         timings.put("load_and_build_losses_s", (System.nanoTime() - t0) / 1e9);
         ExperimentConfig.ProtocolConfig p = config.protocol;
-        List<String> names = controllers.names();
+        List<String> names = new ArrayList<>(controllers.names());
         Map<String, Guarantee> guarantees = new LinkedHashMap<>();
         controllers.byName().forEach((n, c) -> guarantees.put(n, c.guarantee()));
+        ExperimentConfig.PerExitConfig pe = config.perExit;
+        List<ParetoTesting> perExit = new ArrayList<>();
+        if (pe != null) {
+            ControllerRegistry registry = Registry.current().controllers();
+            for (String n : pe.controllers) perExit.add(registry.perExit(n.trim(), pe.splitFraction, pe.seed));
+            for (ParetoTesting c : perExit) {
+                names.add(c.name());
+                guarantees.put(c.name(), c.guarantee());
+            }
+        }
         List<Run> runs = new ArrayList<>();
         String where = String.valueOf(config.source);
         for (RiskInput in : inputs) {
@@ -61,7 +76,19 @@ public final class Reproducer {
                 ProtocolSettings s = new ProtocolSettings(p.epsilons.values(), p.delta, nCal, p.trials, p.seed);
                 long t1 = System.nanoTime();
                 String label = in.risk() + ", n_cal " + nCal;
-                List<ProtocolRow> rows = Protocol.run(in.losses(), in.efficiency(), controllers.list(), s, progress(log, label));
+                List<ProtocolRow> rows = new ArrayList<>(Protocol.run(in.losses(), in.efficiency(), controllers.list(), s,
+                        progress(log, label)));
+                if (!perExit.isEmpty()) {
+                    if (in.perExit() == null) {
+                        throw new ConfigException(where, "per_exit", "the data of risk " + in.risk() + " carry no "
+                                + "per-exit tables (cached scores); per-exit controllers need per-exit outputs");
+                    }
+                    Configurations family = Configurations.of(pe.grid.values(),
+                            in.perExit().numExits(), pe.configurations, pe.seed);
+                    log.info(String.format(Locale.ROOT, "per-exit %s: %d configurations (%s)", label, family.size(),
+                            family.description()));
+                    rows.addAll(PerExitProtocol.run(in.perExit(), family, perExit, s, progress(log, label + ", per-exit")));
+                }
                 double secs = (System.nanoTime() - t1) / 1e9;
                 log.info(String.format(Locale.ROOT, "protocol %s: %d controllers x %d epsilons x %d trials in %.2f s",
                         label, names.size(), p.epsilons.values().length, p.trials, secs));

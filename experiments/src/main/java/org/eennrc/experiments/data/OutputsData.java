@@ -69,7 +69,16 @@ public final class OutputsData implements ExperimentData {
             diag.put("max_curve_violation", d.maxCurveViolation());
             diag.put("mean_exit_layer", eff.meanExitLayers());
             diag.put("relative_saving", eff.savings());
-            out.add(new RiskInput(risk.name(), builder.build(risk), table, label, grid.values(), diag, d.warnings()));
+            org.eennrc.risk.perexit.ExitTables perExit = null;
+            if (config.perExit != null) { // the same costs as the shared-threshold table above
+                double[] cost = "exit-layer".equals(config.protocol.efficiency) || !eff.fromFlops()
+                        ? java.util.stream.IntStream.rangeClosed(1, o.numExits()).asDoubleStream().toArray()
+                        : eff.costPerExit();
+                perExit = org.eennrc.risk.perexit.ExitTables.of(o.numExits(), risk.perExitLosses(o),
+                        builder.confidences(), cost, risk.lowerBound(), risk.upperBound());
+            }
+            out.add(new RiskInput(risk.name(), builder.build(risk), table, label, grid.values(), diag, d.warnings(),
+                    perExit));
         }
         return out;
     }

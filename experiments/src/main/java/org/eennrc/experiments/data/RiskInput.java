@@ -3,6 +3,7 @@ package org.eennrc.experiments.data;
 import java.util.List;
 import java.util.Map;
 import org.eennrc.risk.LossMatrix;
+import org.eennrc.risk.perexit.ExitTables;
 import org.eennrc.risk.protocol.EfficiencyTable;
 
 /**
@@ -12,6 +13,14 @@ import org.eennrc.risk.protocol.EfficiencyTable;
  * @param efficiencyLabel what the cost measures, e.g. "mean exit layer" or "MACs"
  * @param diagnostics name → value (numbers, arrays, strings), written into results.json
  * @param warnings human-readable monotonicity warnings (empty when none)
+ * @param perExit the per-exit tables for per-exit controllers (method.md §7), null for cached scores
  */
 public record RiskInput(String risk, LossMatrix losses, EfficiencyTable efficiency, String efficiencyLabel,
-                        double[] lambdas, Map<String, Object> diagnostics, List<String> warnings) {}
+                        double[] lambdas, Map<String, Object> diagnostics, List<String> warnings, ExitTables perExit) {
+
+    /** Without per-exit tables (cached scores). */
+    public RiskInput(String risk, LossMatrix losses, EfficiencyTable efficiency, String efficiencyLabel,
+                     double[] lambdas, Map<String, Object> diagnostics, List<String> warnings) {
+        this(risk, losses, efficiency, efficiencyLabel, lambdas, diagnostics, warnings, null);
+    }
+}
