@@ -101,8 +101,11 @@ class ParetoTestingTest {
     void theParetoFrontRunsFromSafestToCheapest() {
         double[] risk = {0.10, 0.05, 0.10, 0.20, 0.00, 0.05, 0.30};
         double[] cost = {5, 6, 4, 3, 10, 6, 3};
-        // 4 (0, 10) -> 1 (0.05, 6; 5 is its duplicate) -> 2 (0.1, 4; 0 costs more) -> 3 (0.2, 3); 6 is dominated by 3
-        assertThat(ParetoFront.path(risk, cost)).containsExactly(4, 1, 2, 3);
+        // 4 (0, 10) -> 1 (0.05, 6; 5 is its duplicate) -> 0 (0.1, 5) -> 2 (0.1, 4; the tie, more expensive first)
+        // -> 3 (0.2, 3); 6 is dominated by 3
+        assertThat(ParetoFront.path(risk, cost)).containsExactly(4, 1, 0, 2, 3);
+        // a plateau of risk 0 is walked from its expensive end
+        assertThat(ParetoFront.path(new double[] {0, 0, 0, 0.1}, new double[] {2, 4, 3, 1})).containsExactly(1, 2, 0, 3);
     }
 
     @Test
