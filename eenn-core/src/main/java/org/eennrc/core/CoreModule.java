@@ -3,9 +3,11 @@ package org.eennrc.core;
 import com.google.inject.AbstractModule;
 import com.google.inject.Binder;
 import com.google.inject.multibindings.MapBinder;
+import org.eennrc.core.dense.DenseRisk;
 
 /**
- * Binds the built-in confidence measures (method.md §1) and risks (method.md §2) by name, each in its own Guice
+ * Binds the built-in confidence measures (method.md §1), risks (method.md §2) and table-backed dense risks
+ * ({@link DenseRisk}, method.md §6) by name, each in its own Guice
  * {@link MapBinder}, next to risk-control's controller seams. A plug-in (an
  * {@link org.eennrc.risk.inject.EennPlugin} listed in {@code META-INF/services}) adds its own with
  *
@@ -25,6 +27,8 @@ public final class CoreModule extends AbstractModule {
         for (ConfidenceMeasure c : ConfidenceMeasures.all()) m.addBinding(c.name()).toInstance(c);
         MapBinder<String, Risk> r = risks(binder());
         for (Risk risk : Risks.all()) r.addBinding(risk.name()).toInstance(risk);
+        // the dense risks read their per-exit loss tables from the outputs (method.md §6)
+        for (DenseRisk d : DenseRisk.values()) r.addBinding(d.riskName()).toInstance(d.risk());
     }
 
     /** The named confidence measures (the built-ins and any a plug-in adds). */

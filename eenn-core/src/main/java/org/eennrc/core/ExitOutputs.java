@@ -6,8 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The per-exit outputs of an early-exit model on N samples: for every sample n and exit l (0-based here, exit
@@ -35,6 +40,14 @@ import java.util.Locale;
  * ({@link #fileSha256()}). {@link #contentSha256()} identifies the outputs themselves, whichever way they were built,
  * so that a calibrated {@link ExitPolicy} can name exactly what it was certified on.
  *
+ * <p><b>Loss tables instead of probabilities</b> (method.md §6): outputs may also carry named per-exit loss tables
+ * ({@link LossTable}, read by a {@link TableRisk} of the same name), and may carry <em>only</em> tables, a
+ * {@code confidence} (N, L) array and flops, with no per-class probabilities at all ({@link #builder(int, int)}). That
+ * is how dense tasks (segmentation, detection, depth) are calibrated without their pixels. Such outputs have C = 0 and
+ * {@link #hasProbabilities()} false; everything that needs probabilities (predictions, the five built-in risks, the
+ * probability-based confidence measures, {@link #accuracyPerExit()}) throws an {@link IllegalStateException} that
+ * says so, and the confidence measure to use is {@code provided}.
+ *
  * <p>Immutable. Build with {@link #fromProbs}, {@link #fromLogits} or the {@link Builder}.
  */
 public final class ExitOutputs {
@@ -54,6 +67,7 @@ public final class ExitOutputs {
     private final int[] labels;
     private final double[] flops;
     private final double[] confidence;
+    private final SortedMap<String, LossTable> tables;
     private final int[] argmax;
     private final float[] top1;
     private final float[] top2;
@@ -64,7 +78,7 @@ public final class ExitOutputs {
     private volatile String contentSha256;
 
     private ExitOutputs(int n, int l, int c, float[] probs, int[] labels, double[] flops, double[] confidence,
-                        String modelSha256, String fileSha256) {
+                        SortedMap<String, LossTable> tables, String modelSha256, String fileSha256) {
         this.n = n;
         this.l = l;
         this.c = c;
@@ -72,14 +86,22 @@ public final class ExitOutputs {
         this.labels = labels;
         this.flops = flops;
         this.confidence = confidence;
+        this.tables = Collections.unmodifiableSortedMap(new TreeMap<>(tables));
         this.modelSha256 = modelSha256;
         this.fileSha256 = fileSha256;
-        int rows = n * l;
-        this.argmax = new int[rows];
-        this.top1 = new float[rows];
-        this.top2 = new float[rows];
-        this.sumSq = new double[rows];
-        summarise();
+        if (probs != null) {
+            int rows = n * l;
+            this.argmax = new int[rows];
+            this.top1 = new float[rows];
+            this.top2 = new float[rows];
+            this.sumSq = new double[rows];
+            summarise();
+        } else {
+            this.argmax = null;
+            this.top1 = null;
+            this.top2 = null;
+            this.sumSq = null;
+        }
     }
 
     /** The same outputs (arrays and summaries shared, never mutated) with other provenance hashes. */
@@ -91,6 +113,7 @@ public final class ExitOutputs {
         this.labels = o.labels;
         this.flops = o.flops;
         this.confidence = o.confidence;
+        this.tables = o.tables;
         this.argmax = o.argmax;
         this.top1 = o.top1;
         this.top2 = o.top2;
@@ -104,7 +127,17 @@ public final class ExitOutputs {
 
     /** A builder for N samples, L exits and C classes. */
     public static Builder builder(int numSamples, int numExits, int numClasses) {
+        if (numClasses < 1) throw new IllegalArgumentException("need at least 1 class, got C = " + numClasses);
         return new Builder(numSamples, numExits, numClasses);
+    }
+
+    /**
+     * A builder for table-only outputs of N samples and L exits (method.md §6): no probabilities (C = 0), at least one
+     * {@link Builder#lossTable loss table} and a {@link Builder#confidence confidence} array (the only confidence
+     * there is without probabilities), optionally flops.
+     */
+    public static Builder builder(int numSamples, int numExits) {
+        return new Builder(numSamples, numExits, 0);
     }
 
     /**
@@ -130,13 +163,14 @@ public final class ExitOutputs {
         private int[] labels;
         private double[] flops;
         private double[] confidence;
+        private final SortedMap<String, LossTable> tables = new TreeMap<>();
         private String modelSha256;
         private String fileSha256;
 
         private Builder(int n, int l, int c) {
             if (n < 1) throw new IllegalArgumentException("need at least 1 sample, got N = " + n);
             if (l < 1) throw new IllegalArgumentException("need at least 1 exit, got L = " + l);
-            if (c < 1) throw new IllegalArgumentException("need at least 1 class, got C = " + c);
+            if (c < 0) throw new IllegalArgumentException("need at least 1 class, got C = " + c);
             if ((long) n * l * c > Integer.MAX_VALUE - 16) {
                 throw new IllegalArgumentException("N * L * C = " + ((long) n * l * c)
                         + " exceeds the 2^31 limit of one Java array; split the samples");
@@ -147,6 +181,7 @@ public final class ExitOutputs {
         }
 
         private void setScores(float[] values, boolean logits, boolean own, String what) {
+            requireClasses(what);
             if (values == null) throw new IllegalArgumentException(what + " array is null");
             checkLength(what, values.length);
             this.probs = own ? values : values.clone();
@@ -176,8 +211,16 @@ public final class ExitOutputs {
             return this;
         }
 
+        private void requireClasses(String what) {
+            if (c == 0) {
+                throw new IllegalArgumentException("these are table-only outputs (built with builder(N, L), no"
+                        + " classes); " + what + " need builder(N, L, C)");
+            }
+        }
+
         /** Probabilities as doubles (converted to float). */
         public Builder probs(double[] probs) {
+            requireClasses("probs");
             if (probs == null) throw new IllegalArgumentException("probs array is null");
             checkLength("probs", probs.length);
             return probsOwned(toFloat(probs));
@@ -197,6 +240,7 @@ public final class ExitOutputs {
 
         /** Logits as doubles; the softmax is computed in double before rounding to float. */
         public Builder logits(double[] logits) {
+            requireClasses("logits");
             if (logits == null) throw new IllegalArgumentException("logits array is null");
             checkLength("logits", logits.length);
             float[] p = new float[logits.length];
@@ -208,6 +252,7 @@ public final class ExitOutputs {
 
         /** Labels y_n in [0, C), or null for unlabelled outputs; copied. */
         public Builder labels(int[] labels) {
+            if (labels != null) requireClasses("labels");
             if (labels != null && labels.length != n) {
                 throw new IllegalArgumentException("labels has " + labels.length + " values but there are N = " + n
                         + " samples");
@@ -237,6 +282,29 @@ public final class ExitOutputs {
         }
 
         /**
+         * A per-exit loss table (method.md §6) of N rows and L columns, validated by {@link LossTable#of}; a
+         * {@link TableRisk} of the same name reads it.
+         *
+         * @throws IllegalArgumentException if the table's shape differs from (N, L) or the name is taken
+         */
+        public Builder lossTable(LossTable table) {
+            Objects.requireNonNull(table, "loss table");
+            if (table.numSamples() != n || table.numExits() != l) {
+                throw new IllegalArgumentException("loss table '" + table.name() + "' has shape (" + table.numSamples()
+                        + ", " + table.numExits() + ") but the outputs have N = " + n + ", L = " + l);
+            }
+            if (tables.putIfAbsent(table.name(), table) != null) {
+                throw new IllegalArgumentException("loss table '" + table.name() + "' was given twice");
+            }
+            return this;
+        }
+
+        /** A loss table from its values, row-major (n, l), and declared bounds; copied and validated. */
+        public Builder lossTable(String name, double lower, double upper, double[] values) {
+            return lossTable(LossTable.of(name, lower, upper, n, l, values));
+        }
+
+        /**
          * The SHA-256 of the model file that produced these outputs (64 hex digits), or null when unknown (outputs
          * from elsewhere). A policy calibrated on the outputs carries it, and {@code eenn infer} checks it against
          * the model it runs.
@@ -254,9 +322,19 @@ public final class ExitOutputs {
 
         /** Validates everything and builds the outputs. */
         public ExitOutputs build() {
-            if (probs == null) throw new IllegalArgumentException("neither probs nor logits were given");
             float[] p = probs;
-            if (probsAreLogits) {
+            if (c == 0) {
+                if (tables.isEmpty()) {
+                    throw new IllegalArgumentException("table-only outputs need at least one loss table (there are no"
+                            + " probabilities to compute a risk from)");
+                }
+                if (confidence == null) {
+                    throw new IllegalArgumentException("table-only outputs need a 'confidence' array of shape (N, L):"
+                            + " without probabilities it is the only confidence the exit rule can use");
+                }
+            } else if (p == null) {
+                throw new IllegalArgumentException("neither probs nor logits were given");
+            } else if (probsAreLogits) {
                 for (int row = 0; row < n * l; row++) softmaxRowInPlace(p, row, c, l);
             } else {
                 validateAndNormalise(p, n, l, c);
@@ -292,7 +370,8 @@ public final class ExitOutputs {
                 }
             }
             // Hand the arrays over: the builder must not be reused to mutate them.
-            ExitOutputs out = new ExitOutputs(n, l, c, p, labels, flops, confidence, modelSha256, fileSha256);
+            ExitOutputs out = new ExitOutputs(n, l, c, p, labels, flops, confidence, tables, modelSha256,
+                    fileSha256);
             probs = null;
             return out;
         }
@@ -431,39 +510,76 @@ public final class ExitOutputs {
         return confidence != null;
     }
 
+    /**
+     * Whether the outputs carry per-class probabilities; false for table-only outputs ({@link #builder(int, int)},
+     * method.md §6), which have only loss tables, a confidence array and flops.
+     */
+    public boolean hasProbabilities() {
+        return probs != null;
+    }
+
+    /**
+     * @throws IllegalStateException for table-only outputs, naming what needed the probabilities and what to use
+     *     instead
+     */
+    public void requireProbabilities(String what) {
+        if (probs == null) {
+            throw new IllegalStateException(what + " needs per-class probabilities, but these outputs carry only"
+                    + " per-exit loss tables " + tables.keySet() + " and a confidence array (method.md §6); use a risk"
+                    + " named after one of the tables and the confidence measure 'provided'");
+        }
+    }
+
+    /** The names of the per-exit loss tables, sorted (empty when there are none). */
+    public List<String> lossTableNames() {
+        return List.copyOf(tables.keySet());
+    }
+
+    /** The per-exit loss table of this name (exact match), or null when the outputs carry none. */
+    public LossTable lossTable(String name) {
+        return tables.get(name);
+    }
+
     /** p_l(class | x_n); exit is 0-based. */
     public float prob(int sample, int exit, int cls) {
+        requireProbabilities("a probability");
         return probs[(sample * l + exit) * c + cls];
     }
 
     /** A copy of the probability vector of sample n at exit l. */
     public float[] probs(int sample, int exit) {
+        requireProbabilities("a probability vector");
         int off = (sample * l + exit) * c;
         return Arrays.copyOfRange(probs, off, off + c);
     }
 
     /** Copies the probability vector of sample n at exit l into {@code dst} (length >= C). */
     public void copyProbs(int sample, int exit, float[] dst) {
+        requireProbabilities("a probability vector");
         System.arraycopy(probs, (sample * l + exit) * c, dst, 0, c);
     }
 
     /** The prediction ŷ_l(x_n) = argmax_y p_l(y | x_n). */
     public int prediction(int sample, int exit) {
+        requireProbabilities("a prediction");
         return argmax[sample * l + exit];
     }
 
     /** The largest probability of sample n at exit l (the max-softmax confidence). */
     public double topProbability(int sample, int exit) {
+        requireProbabilities("the top probability");
         return top1[sample * l + exit];
     }
 
     /** The second largest probability (0 when C = 1). */
     public double secondProbability(int sample, int exit) {
+        requireProbabilities("the second probability");
         return top2[sample * l + exit];
     }
 
     /** Σ_c p_l(c | x_n)². */
     public double sumOfSquares(int sample, int exit) {
+        requireProbabilities("a sum of squared probabilities");
         return sumSq[sample * l + exit];
     }
 
@@ -519,7 +635,9 @@ public final class ExitOutputs {
      *
      * <p>The digest covers, in this order: the ASCII tag {@code eenn-rc outputs v1}, N, L and C (int64), the
      * probabilities (float32, row-major (n, l, c)), then labels (int64 per sample), flops (float64 per exit) and the
-     * provided confidence (float64, (n, l)), each preceded by a byte 1 when present or 0 when absent; numbers
+     * provided confidence (float64, (n, l)), each preceded by a byte 1 when present or 0 when absent; then, only when
+     * there are loss tables, for each table in name order the ASCII tag {@code loss table}, the UTF-8 name (int32 length
+     * first), the bounds and the values (float64, (n, l)). Table-only outputs have C = 0 and no probabilities. Numbers
      * little-endian. The model and file hashes are not part of it: they say where the outputs came from, not what
      * they are.
      */
@@ -542,9 +660,11 @@ public final class ExitOutputs {
         ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
         buf.put("eenn-rc outputs v1".getBytes(StandardCharsets.US_ASCII));
         buf.putLong(n).putLong(l).putLong(c);
-        for (float v : probs) {
-            if (buf.remaining() < Double.BYTES + 1) flush(md, buf);
-            buf.putFloat(v);
+        if (probs != null) {
+            for (float v : probs) {
+                if (buf.remaining() < Double.BYTES + 1) flush(md, buf);
+                buf.putFloat(v);
+            }
         }
         buf.put((byte) (labels != null ? 1 : 0));
         if (labels != null) {
@@ -562,6 +682,17 @@ public final class ExitOutputs {
                 buf.putDouble(v);
             }
         }
+        // v1 digests of outputs without tables are unchanged; each table adds its name, bounds and values
+        for (LossTable t : tables.values()) {
+            flush(md, buf);
+            byte[] name = t.name().getBytes(StandardCharsets.UTF_8);
+            buf.put("loss table".getBytes(StandardCharsets.US_ASCII)).putInt(name.length).put(name);
+            buf.putDouble(t.lowerBound()).putDouble(t.upperBound());
+            for (double v : t.valuesView()) {
+                if (buf.remaining() < Double.BYTES + 1) flush(md, buf);
+                buf.putDouble(v);
+            }
+        }
         flush(md, buf);
         return HexFormat.of().formatHex(md.digest());
     }
@@ -573,22 +704,27 @@ public final class ExitOutputs {
 
     // Package-private views for the built-in measures and risks (no copies on the hot path).
     float[] probsView() {
+        requireProbabilities("this");
         return probs;
     }
 
     int[] predictionsView() {
+        requireProbabilities("predictions");
         return argmax;
     }
 
     float[] top1View() {
+        requireProbabilities("this confidence measure");
         return top1;
     }
 
     float[] top2View() {
+        requireProbabilities("this confidence measure");
         return top2;
     }
 
     double[] sumSqView() {
+        requireProbabilities("this risk");
         return sumSq;
     }
 
@@ -607,6 +743,7 @@ public final class ExitOutputs {
      * @throws IllegalStateException if the outputs carry no labels
      */
     public double[] accuracyPerExit() {
+        requireProbabilities("per-exit accuracy");
         if (labels == null) throw new IllegalStateException("per-exit accuracy needs labels; these outputs have none");
         double[] acc = new double[l];
         for (int i = 0; i < n; i++) {
@@ -622,24 +759,27 @@ public final class ExitOutputs {
     public ExitOutputs subset(int[] samples) {
         if (samples == null || samples.length == 0) throw new IllegalArgumentException("subset needs at least 1 sample");
         int stride = l * c;
-        float[] p = new float[samples.length * stride];
+        float[] p = probs == null ? null : new float[samples.length * stride];
         int[] lab = labels == null ? null : new int[samples.length];
         double[] conf = confidence == null ? null : new double[samples.length * l];
         for (int j = 0; j < samples.length; j++) {
             int s = samples[j];
             if (s < 0 || s >= n) throw new IndexOutOfBoundsException("sample " + s + " of N = " + n);
-            System.arraycopy(probs, s * stride, p, j * stride, stride);
+            if (p != null) System.arraycopy(probs, s * stride, p, j * stride, stride);
             if (lab != null) lab[j] = labels[s];
             if (conf != null) System.arraycopy(confidence, s * l, conf, j * l, l);
         }
+        SortedMap<String, LossTable> sub = new TreeMap<>();
+        for (LossTable t : tables.values()) sub.put(t.name(), t.subset(samples));
         // the same model's outputs, but no longer the whole file they were read from
-        return new ExitOutputs(samples.length, l, c, p, lab, flops, conf, modelSha256, null);
+        return new ExitOutputs(samples.length, l, c, p, lab, flops, conf, sub, modelSha256, null);
     }
 
     @Override
     public String toString() {
         return "ExitOutputs[N=" + n + ", L=" + l + ", C=" + c + (labels != null ? ", labels" : "")
                 + (flops != null ? ", flops" : "") + (confidence != null ? ", confidence" : "")
+                + (tables.isEmpty() ? "" : ", loss tables " + tables.keySet())
                 + (modelSha256 != null ? ", model " + modelSha256.substring(0, 12) : "") + "]";
     }
 }

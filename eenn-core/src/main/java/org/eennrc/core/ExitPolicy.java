@@ -232,6 +232,32 @@ public record ExitPolicy(String confidence, double lambda, List<Double> exitThre
      * @throws IllegalArgumentException if the measure's name or the number of exits does not match
      */
     public ExitResult apply(ExitOutputs outputs, ConfidenceMeasure measure) {
+        if (!outputs.hasProbabilities()) {
+            throw new IllegalStateException("apply gives each sample's exit and its predicted class, but these are"
+                    + " table-only outputs with no per-class probabilities (method.md §6); use exits(outputs) for the"
+                    + " exit of each sample");
+        }
+        int[] exits = exits(outputs, measure);
+        int[] preds = new int[exits.length];
+        for (int i = 0; i < exits.length; i++) preds[i] = outputs.prediction(i, exits[i]);
+        return new ExitResult(preds, exits, numExits, 0);
+    }
+
+    /**
+     * The 0-based exit of every sample under this policy (method.md §1), with the built-in measure of the policy's
+     * name. Unlike {@link #apply} it needs only the confidences, so it also works on table-only outputs (dense tasks,
+     * method.md §6, with the {@code provided} confidence).
+     */
+    public int[] exits(ExitOutputs outputs) {
+        return exits(outputs, ConfidenceMeasures.byName(confidence));
+    }
+
+    /**
+     * The exit of every sample with a given measure instance (whose name must match).
+     *
+     * @throws IllegalArgumentException if the measure's name or the number of exits does not match
+     */
+    public int[] exits(ExitOutputs outputs, ConfidenceMeasure measure) {
         if (!measure.name().equals(confidence)) {
             throw new IllegalArgumentException("policy was calibrated with confidence '" + confidence
                     + "' but measure '" + measure.name() + "' was given; the certificate would not hold");
@@ -243,13 +269,9 @@ public record ExitPolicy(String confidence, double lambda, List<Double> exitThre
         double[] conf = LossMatrixBuilder.checkedConfidences(measure, outputs);
         int n = outputs.numSamples();
         int[] exits = new int[n];
-        int[] preds = new int[n];
         double[] th = thresholds();
-        for (int i = 0; i < n; i++) {
-            exits[i] = ExitRule.exit(conf, i, numExits, th);
-            preds[i] = outputs.prediction(i, exits[i]);
-        }
-        return new ExitResult(preds, exits, numExits, 0);
+        for (int i = 0; i < n; i++) exits[i] = ExitRule.exit(conf, i, numExits, th);
+        return exits;
     }
 
     // ------------------------------------------------------------------ deployment checks

@@ -37,7 +37,14 @@ public final class LossMatrixBuilder {
     }
 
     static double[] checkedConfidences(ConfidenceMeasure measure, ExitOutputs outputs) {
-        double[] c = measure.confidences(outputs);
+        double[] c;
+        try {
+            c = measure.confidences(outputs);
+        } catch (IllegalStateException e) {
+            if (outputs.hasProbabilities()) throw e;
+            throw new IllegalArgumentException("confidence measure '" + measure.name() + "' cannot be used on these"
+                    + " outputs: " + e.getMessage(), e);
+        }
         int l = outputs.numExits();
         if (c.length != outputs.numSamples() * l) {
             throw new IllegalStateException("confidence measure '" + measure.name() + "' returned " + c.length
@@ -81,7 +88,17 @@ public final class LossMatrixBuilder {
      * @throws IllegalArgumentException if the risk needs labels and the outputs have none
      */
     public LossMatrix build(Risk risk) {
-        return LossMatrix.of(lossRows(risk), risk.lowerBound(), risk.upperBound());
+        Risk r = bound(risk, outputs);
+        return LossMatrix.of(lossRows(r), r.lowerBound(), r.upperBound());
+    }
+
+    /**
+     * The risk with its bounds for these outputs: a {@link TableRisk} takes (or checks) the bounds the outputs'
+     * table declares; any other risk is returned as it is.
+     */
+    public static Risk bound(Risk risk, ExitOutputs outputs) {
+        Objects.requireNonNull(risk, "risk");
+        return risk instanceof TableRisk t ? t.boundTo(outputs) : risk;
     }
 
     /** The raw rows ℓ[k][i] of {@link #build}. */

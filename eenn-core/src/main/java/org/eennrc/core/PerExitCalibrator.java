@@ -14,7 +14,8 @@ import org.eennrc.risk.perexit.PerExitResult;
  * {@link ConfidenceMeasure}, the cumulative FLOPs per exit or the exit index as the cost), lets a
  * {@link ParetoTesting} controller choose from a {@link Configurations} family, and returns the {@link ExitPolicy}
  * with its certificate. The counterpart of {@link Calibrator} for a shared λ; {@code eenn calibrate --per-exit} is
- * this class. Tasks that bring their own N × L tables (dense prediction) call
+ * this class. Table-only outputs (dense prediction, method.md §6: a {@code TableRisk} and the {@code provided}
+ * confidence) work the same way; tasks that hold their N × L tables elsewhere call
  * {@link #calibrate(ExitTables, ParetoTesting, Configurations, double, double)} directly.
  */
 public final class PerExitCalibrator {
@@ -29,11 +30,12 @@ public final class PerExitCalibrator {
      */
     public static ExitTables tables(ExitOutputs outputs, Risk risk, ConfidenceMeasure measure) {
         Objects.requireNonNull(outputs, "outputs");
-        risk.requireLabels(outputs);
-        double[] losses = risk.perExitLosses(outputs);
+        Risk bound = LossMatrixBuilder.bound(risk, outputs); // a table risk takes the bounds its table declares
+        bound.requireLabels(outputs);
+        double[] losses = bound.perExitLosses(outputs);
         double[] conf = LossMatrixBuilder.checkedConfidences(measure, outputs);
-        return ExitTables.of(outputs.numExits(), losses, conf, costPerExit(outputs), risk.lowerBound(),
-                risk.upperBound());
+        return ExitTables.of(outputs.numExits(), losses, conf, costPerExit(outputs), bound.lowerBound(),
+                bound.upperBound());
     }
 
     /** The cumulative FLOPs of each exit when the outputs carry them, else 1, 2, …, L. */

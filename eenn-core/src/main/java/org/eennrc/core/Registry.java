@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.function.Function;
+import org.eennrc.core.dense.DenseRisk;
 import org.eennrc.risk.RiskController;
 import org.eennrc.risk.inject.ControllerRegistry;
 import org.eennrc.risk.inject.Injectors;
@@ -47,7 +48,9 @@ public final class Registry {
                      Plugins plugins) {
         this.controllers = controllers;
         this.measures = named("confidence measure", measures, ConfidenceMeasure::name, ConfidenceMeasures.names());
-        this.risks = named("risk", risks, Risk::name, Risks.names());
+        List<String> builtInRisks = new ArrayList<>(Risks.names());
+        builtInRisks.addAll(DenseRisk.names());
+        this.risks = named("risk", risks, Risk::name, builtInRisks);
         this.plugins = plugins;
     }
 
@@ -150,12 +153,22 @@ public final class Registry {
     }
 
     /**
-     * The risk of this name (case-insensitive, {@code _} for {@code -}).
+     * The risk of this name (case-insensitive, {@code _} for {@code -}); {@code table:<name>} is the risk read from the
+     * outputs' per-exit loss table {@code <name>} with the bounds the outputs declare ({@link TableRisk#fromOutputs},
+     * method.md §6).
      *
      * @throws IllegalArgumentException listing the known names
      */
     public Risk risk(String name) {
-        return lookup("risk", risks, name);
+        if (name != null && name.trim().startsWith(TableRisk.PREFIX)) {
+            return TableRisk.fromOutputs(name.trim().substring(TableRisk.PREFIX.length()));
+        }
+        try {
+            return lookup("risk", risks, name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; or " + TableRisk.PREFIX + "<name> for a per-exit loss"
+                    + " table loss_<name> that the outputs carry", e);
+        }
     }
 
     /** The confidence measure names: the built-ins (default first), then the plug-ins', sorted. */
@@ -163,7 +176,7 @@ public final class Registry {
         return List.copyOf(measures.keySet());
     }
 
-    /** The risk names: the five of method.md §2, then the plug-ins', sorted. */
+    /** The risk names: the five of method.md §2, the five dense ones of §6, then the plug-ins', sorted. */
     public List<String> riskNames() {
         return List.copyOf(risks.keySet());
     }

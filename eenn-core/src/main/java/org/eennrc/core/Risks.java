@@ -71,6 +71,7 @@ public final class Risks {
 
         @Override
         public double[] perExitLosses(ExitOutputs o) {
+            o.requireProbabilities("risk '" + name() + "'");
             int n = o.numSamples();
             int l = o.numExits();
             int c = o.numClasses();
@@ -189,6 +190,13 @@ public final class Risks {
         @Override
         public boolean aboutDistribution() {
             return distribution;
+        }
+
+        /** Checks that the outputs carry probabilities (not only loss tables), then the default. */
+        @Override
+        public double[] perExitLosses(ExitOutputs o) {
+            o.requireProbabilities("risk '" + name + "'");
+            return Risk.super.perExitLosses(o);
         }
 
         @Override

@@ -77,7 +77,9 @@ class RegistryTest {
     void builtInsAreRegisteredInTheirDocumentedOrder() {
         Registry r = Registry.builtIn();
         assertThat(r.confidenceNames()).isEqualTo(ConfidenceMeasures.names());
-        assertThat(r.riskNames()).isEqualTo(Risks.names());
+        java.util.List<String> risks = new java.util.ArrayList<>(Risks.names());
+        risks.addAll(org.eennrc.core.dense.DenseRisk.names());
+        assertThat(r.riskNames()).isEqualTo(risks);
         assertThat(r.confidence("MaxSoftmax")).isSameAs(ConfidenceMeasures.MAX_SOFTMAX);
         assertThat(r.risk("prediction_gap")).isSameAs(Risks.PREDICTION_GAP);
         assertThat(r.controller("crc").name()).isEqualTo("crc");

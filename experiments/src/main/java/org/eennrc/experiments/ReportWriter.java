@@ -181,6 +181,24 @@ public final class ReportWriter {
                     rows.add(m);
                 }
                 rr.put("rows", rows);
+                if (!run.baselines().isEmpty()) {
+                    List<Object> bl = new ArrayList<>();
+                    for (Reproducer.BaselineRow b : run.baselines()) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("controller", b.controller());
+                        m.put("epsilon", b.epsilon());
+                        m.put("real_risk", b.realRisk());
+                        m.put("real_cost", b.realCost());
+                        m.put("random_risk", b.randomRisk());
+                        m.put("random_cost", b.randomCost());
+                        m.put("permuted_risk", b.permutedRisk());
+                        m.put("permuted_cost", b.permutedCost());
+                        m.put("constant_risk", b.constantRisk());
+                        m.put("constant_cost", b.constantCost());
+                        bl.add(m);
+                    }
+                    rr.put("baselines", bl);
+                }
                 runs.add(rr);
             }
             r.put("runs", runs);
@@ -248,6 +266,7 @@ public final class ReportWriter {
                 md.append("#### n_cal = ").append(run.nCal()).append("\n\n");
                 md.append("![").append(in.risk()).append(", n_cal ").append(run.nCal()).append("](").append(fig).append(")\n\n");
                 md.append(table(run, eps, res));
+                if (!run.baselines().isEmpty()) md.append(baselineTable(run, eps, res));
             }
         }
 
@@ -256,6 +275,34 @@ public final class ReportWriter {
         md.append(prov.toJson());
         md.append("```\n");
         return md.toString();
+    }
+
+    /** The permutation baselines (method.md §6) at the same few ε values as {@link #table}; all are in results.json. */
+    private static String baselineTable(Run run, double[] eps, Results res) {
+        List<Double> pick = pick(eps);
+        StringBuilder sb = new StringBuilder("Permutation baselines at each controller's λ̂ (method.md §6; mean test risk"
+                + " / mean cost over the trials): the real exits, random exits with the same distribution, the exits"
+                + " permuted across samples, and one constant exit of about the same cost.\n\n");
+        sb.append("| controller | ε | real | random | permuted | constant |\n| --- | --- | --- | --- | --- | --- |\n");
+        for (String c : res.controllerNames()) {
+            for (Reproducer.BaselineRow b : run.baselines()) {
+                if (!b.controller().equals(c) || !pick.contains(b.epsilon())) continue;
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %.4f / %.4g | %.4f / %.4g | %.4f / %.4g | %.4f / %.4g |%n",
+                        c, Charts.trim(b.epsilon()), b.realRisk(), b.realCost(), b.randomRisk(), b.randomCost(),
+                        b.permutedRisk(), b.permutedCost(), b.constantRisk(), b.constantCost()));
+            }
+        }
+        return sb.append('\n').toString();
+    }
+
+    private static List<Double> pick(double[] eps) {
+        List<Double> pick = new ArrayList<>();
+        for (double target : new double[] {eps[0], 0.05, 0.10, eps[eps.length - 1]}) {
+            double best = eps[0];
+            for (double e : eps) if (Math.abs(e - target) < Math.abs(best - target)) best = e;
+            if (!pick.contains(best)) pick.add(best);
+        }
+        return pick;
     }
 
     /** A compact table at a few ε values (all values are in results.csv). */

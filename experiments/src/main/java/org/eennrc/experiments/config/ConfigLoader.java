@@ -340,6 +340,10 @@ public final class ConfigLoader {
         }
         String note = dataFolderNote(c);
         if (d instanceof CachedScores s) {
+            if (Boolean.TRUE.equals(c.protocol.baselines)) {
+                throw new ConfigException(where, "protocol.baselines", "the permutation baselines reassign exits, but"
+                        + " cached scores have no exits (only a score per threshold); remove it or use per-exit outputs");
+            }
             requireFile(s.scores, where, "data.scores", note);
             requireFile(s.efficiency, where, "data.efficiency", note);
             if (s.lambdas != null) requireFile(s.lambdas, where, "data.lambdas", note);

@@ -112,6 +112,11 @@ public final class ExperimentConfig {
          * outputs carry them, else the exit index) or {@code exit-layer} (the 1-based exit layer).
          */
         public String efficiency = "compute";
+        /**
+         * Also evaluate the permutation baselines of method.md §6 at every selected threshold (random exits with the
+         * same distribution, the exits permuted across samples, one constant exit of about the same cost).
+         */
+        public Boolean baselines = false;
     }
 
     /** Per-exit thresholds certified by Pareto Testing (method.md §7). */

@@ -38,14 +38,17 @@ public final class OutputsData implements ExperimentData {
     @Override
     public List<RiskInput> load(List<String> risks, Log log) throws Exception {
         ExitOutputs o = source.outputs(log);
-        log.info(String.format(Locale.ROOT, "outputs: %d samples, %d exits, %d classes%s%s", o.numSamples(), o.numExits(),
-                o.numClasses(), o.hasLabels() ? ", labelled" : ", unlabelled", o.hasFlops() ? ", with flops" : ""));
+        log.info(String.format(Locale.ROOT, "outputs: %d samples, %d exits, %s%s%s", o.numSamples(), o.numExits(),
+                o.hasProbabilities() ? o.numClasses() + " classes" : "loss tables " + o.lossTableNames(),
+                o.hasLabels() ? ", labelled" : ", unlabelled", o.hasFlops() ? ", with flops" : ""));
         LambdaGrid grid = LambdaGrid.uniform(config.lambdaGrid.size);
         LossMatrixBuilder builder = new LossMatrixBuilder(o, measure, grid);
         Efficiency eff = builder.efficiency();
         EfficiencyTable table;
         String label;
+        double[] costPerExit = eff.costPerExit();
         if ("exit-layer".equals(config.protocol.efficiency)) {
+            for (int e = 0; e < costPerExit.length; e++) costPerExit[e] = e + 1;
             double[][] m = new double[grid.size()][o.numSamples()];
             for (int k = 0; k < m.length; k++) for (int i = 0; i < m[k].length; i++) m[k][i] = eff.exit(k, i) + 1;
             table = EfficiencyTable.perSample(m);
@@ -69,16 +72,13 @@ public final class OutputsData implements ExperimentData {
             diag.put("max_curve_violation", d.maxCurveViolation());
             diag.put("mean_exit_layer", eff.meanExitLayers());
             diag.put("relative_saving", eff.savings());
-            org.eennrc.risk.perexit.ExitTables perExit = null;
-            if (config.perExit != null) { // the same costs as the shared-threshold table above
-                double[] cost = "exit-layer".equals(config.protocol.efficiency) || !eff.fromFlops()
-                        ? java.util.stream.IntStream.rangeClosed(1, o.numExits()).asDoubleStream().toArray()
-                        : eff.costPerExit();
-                perExit = org.eennrc.risk.perexit.ExitTables.of(o.numExits(), risk.perExitLosses(o),
-                        builder.confidences(), cost, risk.lowerBound(), risk.upperBound());
-            }
+            Risk bound = LossMatrixBuilder.bound(risk, o);
+            RiskInput.Exits exits = new RiskInput.Exits(builder.exitTable(), bound.perExitLosses(o), costPerExit);
+            org.eennrc.risk.perexit.ExitTables perExit = config.perExit == null ? null // same costs as the table above
+                    : org.eennrc.risk.perexit.ExitTables.of(o.numExits(), exits.perExitLoss(), builder.confidences(),
+                            costPerExit, bound.lowerBound(), bound.upperBound());
             out.add(new RiskInput(risk.name(), builder.build(risk), table, label, grid.values(), diag, d.warnings(),
-                    perExit));
+                    exits, perExit));
         }
         return out;
     }

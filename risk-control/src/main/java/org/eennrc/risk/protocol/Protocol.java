@@ -26,6 +26,16 @@ public final class Protocol {
     public static List<ProtocolRow> run(LossMatrix losses, EfficiencyTable efficiency,
                                         List<RiskController> controllers, ProtocolSettings settings,
                                         ProgressListener progress) {
+        return run(losses, efficiency, controllers, settings, progress, SelectionListener.NONE);
+    }
+
+    /**
+     * Runs the protocol and tells {@code selections} every (trial, controller, ε) selection, e.g. to evaluate
+     * baselines at the selected threshold; the rows are the same as without it.
+     */
+    public static List<ProtocolRow> run(LossMatrix losses, EfficiencyTable efficiency,
+                                        List<RiskController> controllers, ProtocolSettings settings,
+                                        ProgressListener progress, SelectionListener selections) {
         int total = losses.numSamples();
         int nCal = settings.nCal();
         if (nCal >= total) {
@@ -65,6 +75,7 @@ public final class Protocol {
                     cost[c][e][t] = cst;
                     saving[c][e][t] = fullCost > 0 ? 1 - cst / fullCost : 0;
                     index[c][e][t] = k;
+                    selections.selected(t, c, e, k, cal);
                 }
             }
             progress.trialsDone(done.incrementAndGet(), trials, System.nanoTime() - start);
