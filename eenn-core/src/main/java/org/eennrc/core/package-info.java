@@ -8,8 +8,9 @@
  * {@link org.eennrc.core.LossMatrixBuilder} (every risk's loss matrix in O(N (L + K)), §1),
  * {@link org.eennrc.core.Risks} (the five risks of §2), {@link org.eennrc.core.ConfidenceMeasures} (§1),
  * {@link org.eennrc.core.Efficiency} (cost and saving per threshold, §5),
- * {@link org.eennrc.core.MonotonicityDiagnostic} (§3) and {@link org.eennrc.core.ExitPolicy} (a calibrated
- * threshold with its certificate, saved as JSON and applied to new outputs).
+ * {@link org.eennrc.core.MonotonicityDiagnostic} (§3), {@link org.eennrc.core.ExitPolicy} (a calibrated
+ * threshold with its certificate, saved as JSON and applied to new outputs; one threshold per exit in format
+ * version 3) and {@link org.eennrc.core.PerExitCalibrator} (per-exit thresholds certified by Pareto Testing, §7).
  *
  * <p>Plug-in seams: {@link org.eennrc.core.ConfidenceMeasure} and {@link org.eennrc.core.Risk}; pass an instance to
  * {@link org.eennrc.core.LossMatrixBuilder}.

@@ -73,6 +73,13 @@ class PerExitCliTest {
     }
 
     @Test
+    void controllersListsThePerExitOnes() {
+        Run r = run("controllers");
+        assertThat(r.out()).containsPattern("(?m)^pareto-ltt +P\\(R <= eps\\) >= 1 - delta  \\(one threshold per exit");
+        assertThat(r.out()).contains("pareto-ltt-bonferroni", "pareto-ltt-fst-binomial");
+    }
+
+    @Test
     void misuseIsRefusedWithItsReason() {
         Run a = run("calibrate", "--outputs", npz.toString(), "--risk", "prediction-gap", "--controller", "pareto-ltt",
                 "--epsilon", "0.1");
