@@ -217,6 +217,87 @@ class ParetoTestingTest {
         assertThatThrownBy(() -> reg.perExit("pareto-nope", 0.5, 0)).hasMessageContaining("known: pareto-ltt");
     }
 
+    /**
+     * Per-exit and shared-λ controllers are compared on the same splits: with the family reduced to the shared-λ
+     * diagonal and both sides picking the same configuration per ε, the two protocols report the same test risk,
+     * cost and saving (they would not on different test sets).
+     */
+    @Test
+    void thePerExitProtocolUsesTheSharedProtocolsSplits() {
+        ExitTables pool = pool(4).subset(java.util.stream.IntStream.range(0, 2000).toArray());
+        double[] lambdas = {1, 0.8, 0.6, 0.4, 0.2};
+        double[][] diag = new double[lambdas.length][4];
+        for (int k = 0; k < lambdas.length; k++) Arrays.fill(diag[k], lambdas[k]);
+        Configurations c = Configurations.of(diag, 5);
+        double[][] loss = new double[lambdas.length][];
+        double[][] cost = new double[lambdas.length][pool.numSamples()];
+        for (int k = 0; k < lambdas.length; k++) {
+            loss[k] = ConfigurationStats.losses(pool, c, k);
+            for (int i = 0; i < pool.numSamples(); i++) cost[k][i] = pool.cost(pool.exit(i, diag[k], 0));
+        }
+        double[] eps = {0.05, 0.1, 0.2};
+        java.util.function.DoubleToIntFunction pick = e -> (int) Math.round(e * 20); // 1, 2, 4
+        org.eennrc.risk.RiskController shared = new org.eennrc.risk.RiskController() {
+            public String name() {
+                return "fixed";
+            }
+
+            public Guarantee guarantee() {
+                return Guarantee.NONE;
+            }
+
+            public Calibration prepare(org.eennrc.risk.LossMatrix cal, double delta) {
+                return new Calibration() {
+                    public int selectIndex(double e) {
+                        return pick.applyAsInt(e);
+                    }
+
+                    public org.eennrc.risk.CalibrationResult select(double e) {
+                        throw new UnsupportedOperationException();
+                    }
+                };
+            }
+        };
+        PerExitController perExit = new PerExitController() {
+            public String name() {
+                return "fixed";
+            }
+
+            public Guarantee guarantee() {
+                return Guarantee.NONE;
+            }
+
+            public Calibration prepare(ExitTables cal, Configurations configs, double delta) {
+                return new Calibration() {
+                    public int selectIndex(double e) {
+                        return pick.applyAsInt(e);
+                    }
+
+                    public int selectPosition(double e) {
+                        return pick.applyAsInt(e);
+                    }
+
+                    public PerExitResult select(double e) {
+                        throw new UnsupportedOperationException();
+                    }
+                };
+            }
+        };
+        ProtocolSettings settings = new ProtocolSettings(eps, DELTA, 300, 20, 9);
+        List<ProtocolRow> a = org.eennrc.risk.protocol.Protocol.run(org.eennrc.risk.LossMatrix.of(loss, 0, 1),
+                org.eennrc.risk.protocol.EfficiencyTable.perSample(cost), List.of(shared), settings,
+                ProgressListener.NONE);
+        List<ProtocolRow> b = PerExitProtocol.run(pool, c, List.of(perExit), settings, ProgressListener.NONE);
+        for (int e = 0; e < eps.length; e++) {
+            assertThat(b.get(e).meanRisk()).isCloseTo(a.get(e).meanRisk(), within(1e-12));
+            assertThat(b.get(e).sdRisk()).isCloseTo(a.get(e).sdRisk(), within(1e-12));
+            assertThat(b.get(e).meanEfficiency()).isCloseTo(a.get(e).meanEfficiency(), within(1e-9));
+            assertThat(b.get(e).relativeSaving()).isCloseTo(a.get(e).relativeSaving(), within(1e-12));
+            assertThat(b.get(e).violationRate()).isEqualTo(a.get(e).violationRate());
+        }
+        assertThat(a.get(2).sdRisk()).as("the test risk varies over the splits").isPositive();
+    }
+
     // ------------------------------------------------------------------ validity
 
     private static final int TRIALS = 300;
