@@ -12,6 +12,11 @@
  * threshold with its certificate, saved as JSON and applied to new outputs; one threshold per exit in format
  * version 3) and {@link org.eennrc.core.PerExitCalibrator} (per-exit thresholds certified by Pareto Testing, §7).
  *
+ * <p>Dense tasks (§6): {@link org.eennrc.core.LossTable} (a per-exit loss table with declared bounds, carried by
+ * {@link org.eennrc.core.ExitOutputs}, which may hold only tables), {@link org.eennrc.core.TableRisk} (a risk read
+ * from such a table, by name), {@link org.eennrc.core.PermutationBaselines} and {@link org.eennrc.core.JointControl};
+ * the streaming builder and the dense confidences and losses are in {@code org.eennrc.core.dense}.
+ *
  * <p>Plug-in seams: {@link org.eennrc.core.ConfidenceMeasure} and {@link org.eennrc.core.Risk}; pass an instance to
  * {@link org.eennrc.core.LossMatrixBuilder}.
  */

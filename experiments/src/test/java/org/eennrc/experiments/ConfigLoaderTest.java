@@ -91,7 +91,7 @@ class ConfigLoaderTest {
     void unknownKeyIsReportedWithItsPathAndTheKnownKeys() throws IOException {
         String f = dir.resolve("calm.yaml").toString();
         assertThat(loadError(GOOD.replace("trials: 3", "trials: 3\n  trails: 3")))
-                .startsWith(f + ": protocol.trails: unknown key; expected one of: delta, efficiency, epsilons, n_cal, seed, trials");
+                .startsWith(f + ": protocol.trails: unknown key; expected one of: baselines, delta, efficiency, epsilons, n_cal, seed, trials");
         assertThat(loadError(GOOD + "colour: blue\n")).startsWith(f + ": colour: unknown key; expected one of: ");
         assertThat(loadError(GOOD.replace("path: outputs.npz", "path: outputs.npz\n  scores: x.npy")))
                 .startsWith(f + ": data.scores: unknown key; expected one of: path");

@@ -107,5 +107,22 @@ class DenseTablesReproduceTest {
         assertThat(mis.get("real_cost").asDouble()).isLessThan(2.9);
         assertThat(mis.get("real_risk").asDouble()).isLessThan(mis.get("permuted_risk").asDouble());
         assertThat(Files.readString(out.resolve("report.md"))).contains("Permutation baselines at each controller's λ̂");
+
+        // the same file on the command line, by risk name with the provided confidence
+        StringWriter so = new StringWriter();
+        StringWriter err = new StringWriter();
+        String npz = dir.resolve("dense.npz").toString();
+        code = EennCli.run(new String[] {"calibrate", "--outputs", npz, "--risk", "miou-gap", "--confidence",
+            "provided", "--controller", "crc", "--epsilon", "0.05"}, new PrintWriter(so), new PrintWriter(err));
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode line = new ObjectMapper().readTree(so.toString().strip());
+        assertThat(line.get("risk").asText()).isEqualTo("miou-gap");
+        assertThat(line.get("bound").asDouble()).isEqualTo(1.0);
+        // the default confidence needs probabilities: a clear refusal
+        err = new StringWriter();
+        code = EennCli.run(new String[] {"calibrate", "--outputs", npz, "--risk", "miscoverage", "--controller", "crc",
+            "--epsilon", "0.05"}, new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).contains("confidence measure 'max-softmax' cannot be used", "'provided'");
     }
 }

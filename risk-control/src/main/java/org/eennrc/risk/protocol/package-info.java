@@ -5,6 +5,7 @@
  * {@link org.eennrc.risk.protocol.ProtocolRow}s. Inputs: a {@link org.eennrc.risk.LossMatrix}, an
  * {@link org.eennrc.risk.protocol.EfficiencyTable} (cost per threshold, or per threshold and sample) and
  * {@link org.eennrc.risk.protocol.ProtocolSettings}; {@link org.eennrc.risk.protocol.ProgressListener} reports
- * progress.
+ * progress, and a {@link org.eennrc.risk.protocol.SelectionListener} is told every selected threshold (for the
+ * permutation baselines of method.md §6).
  */
 package org.eennrc.risk.protocol;
