@@ -15,6 +15,7 @@ import org.eennrc.core.ExitOutputs;
 import org.eennrc.models.internal.BatchNormFolding;
 import org.eennrc.models.internal.Batches;
 import org.eennrc.models.internal.GraphSplit;
+import org.eennrc.models.internal.MacCount;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
@@ -68,7 +69,7 @@ public final class ComputationGraphModel implements EarlyExitModel {
             }
         }
         this.split = GraphSplit.of(graph.getConfiguration(), exits, inputTypes);
-        this.numClasses = classes(graph, exits);
+        this.numClasses = classes(graph, exits, inputTypes);
         List<ExitStage> costOnly = new ArrayList<>();
         for (GraphSplit.Stage s : split.stages()) {
             costOnly.add(new GraphStage(s, null));
@@ -161,14 +162,26 @@ public final class ComputationGraphModel implements EarlyExitModel {
         return all;
     }
 
-    private static int classes(ComputationGraph graph, List<String> exits) {
+    private static int classes(ComputationGraph graph, List<String> exits, InputType... inputTypes) {
         int c = -1;
+        Map<String, InputType> types = null;
         for (String e : exits) {
             GraphVertex v = graph.getConfiguration().getVertices().get(e);
-            if (!(v instanceof LayerVertex lv) || !(lv.getLayerConf().getLayer() instanceof FeedForwardLayer f)) {
+            if (!(v instanceof LayerVertex lv)) {
                 throw new IllegalArgumentException("exit '" + e + "' must be an output layer with nOut = classes");
             }
-            int n = (int) f.getNOut();
+            int n = lv.getLayerConf().getLayer() instanceof FeedForwardLayer f ? (int) f.getNOut() : 0;
+            if (n <= 0) { // per-pixel exits (a CnnLossLayer, or an upsampling of probabilities) give [B, C, H, W]
+                if (types == null) {
+                    types = MacCount.activationTypes(graph.getConfiguration(), inputTypes);
+                }
+                if (types.get(e) instanceof InputType.InputTypeConvolutional t) {
+                    n = (int) t.getChannels();
+                } else {
+                    throw new IllegalArgumentException("exit '" + e + "' must be an output layer with nOut = classes,"
+                            + " or give per-pixel maps [batch, classes, height, width]");
+                }
+            }
             if (c >= 0 && n != c) {
                 throw new IllegalArgumentException("exits disagree on the number of classes: " + c + " vs " + n + " ('" + e + "')");
             }
@@ -183,6 +196,14 @@ public final class ComputationGraphModel implements EarlyExitModel {
      */
     public ComputationGraph graph() {
         return graph;
+    }
+
+    /**
+     * The input types the model was made with (one per network input; null if none were given): what rebuilding the
+     * same model elsewhere, e.g. on a Spark executor, needs besides the graph and the exit names.
+     */
+    public InputType[] inputTypes() {
+        return inputTypes == null ? null : inputTypes.clone();
     }
 
     /** The exit layers, exit 1 first. */
@@ -241,6 +262,22 @@ public final class ComputationGraphModel implements EarlyExitModel {
             }
             return probs;
         });
+    }
+
+    /**
+     * Every exit's raw output on one batch, exit 1 first, from one pass of the whole graph (folded with
+     * {@link #withFoldedBatchNorm()}): for exits whose output is not a [batch, C] probability row, e.g. a per-pixel
+     * segmentation output [batch, C, H, W], which {@link #outputs} cannot hold for a whole data set. Callers stream
+     * the batches and keep what they need of each (method.md §1).
+     */
+    public INDArray[] exitOutputs(INDArray... features) {
+        ComputationGraph run = folding == null ? graph : folding.apply(graph);
+        INDArray[] o = run.output(false, features);
+        INDArray[] out = new INDArray[exitOutputIndex.length];
+        for (int s = 0; s < out.length; s++) {
+            out[s] = o[exitOutputIndex[s]];
+        }
+        return out;
     }
 
     /** {@inheritDoc} With {@link #withFoldedBatchNorm()}, its stage graphs are folded. */

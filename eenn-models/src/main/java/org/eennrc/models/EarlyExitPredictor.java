@@ -37,6 +37,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * way. The tests pick λ between observed confidences; on real data such ties are rare, and they move the measured
  * risk by at most one sample.
  *
+ * <p>Exits whose output is not a row of class probabilities, such as a segmentation exit's [B, C, H, W] per-pixel
+ * probabilities, go through {@link #predict(MultiDataSetIterator, double, ExampleConfidence, AnswerSink)}: the same
+ * rule and batching, with one confidence per example from an {@link ExampleConfidence} (for segmentation an image
+ * confidence aggregated from the pixels, method.md §6) and each example's answer handed to an {@link AnswerSink}.
+ *
  * <p>Not thread-safe (DL4J and SameDiff graphs are not): one predictor per thread.
  */
 public final class EarlyExitPredictor {
@@ -70,16 +75,34 @@ public final class EarlyExitPredictor {
     }
 
     /**
+     * The confidence of every example of one exit's output on a batch, for exits whose output is not a row of class
+     * probabilities: e.g. a segmentation exit's [B, C, H, W] per-pixel probabilities, aggregated to one number per
+     * image (method.md §1: an example leaves at the first exit whose confidence is above λ).
+     */
+    @FunctionalInterface
+    public interface ExampleConfidence {
+        /** One confidence per example (row) of {@code output}. */
+        double[] confidences(INDArray output);
+    }
+
+    /** Receives the answer of each example as it leaves: the exit's output on its batch, and the example's row. */
+    @FunctionalInterface
+    public interface AnswerSink {
+        /**
+         * @param sample the example's index in the data (0-based, in iterator order)
+         * @param exit   the 0-based exit it left at
+         * @param output that exit's output on the batch the example was in (valid during the call only)
+         * @param row    the example's row of {@code output}
+         */
+        void accept(int sample, int exit, INDArray output, int row);
+    }
+
+    /**
      * Real early exit with threshold λ and a confidence measure. The time reported covers the network work and the
      * bookkeeping, not the iterator's production of the batches.
      */
     public ExitResult predict(MultiDataSetIterator data, double lambda, ConfidenceMeasure measure) {
-        if (!(lambda >= 0 && lambda <= 1)) {
-            throw new IllegalArgumentException("λ must be in [0, 1], got " + lambda);
-        }
-        double[] thresholds = new double[model.numExits() - 1];
-        Arrays.fill(thresholds, lambda);
-        return predict(data, thresholds, measure);
+        return predict(data, filled(lambda), measure);
     }
 
     /**
@@ -89,8 +112,32 @@ public final class EarlyExitPredictor {
      * @param thresholds λ_0 … λ_{L−2}, each in [0, 1]
      */
     public ExitResult predict(MultiDataSetIterator data, double[] thresholds, ConfidenceMeasure measure) {
+        return predict(data, new Run(thresholds, classes(measure), null));
+    }
+
+    /**
+     * Real early exit for exits of any output shape (e.g. segmentation): an example leaves at the first exit whose
+     * {@code confidence} is strictly above λ, the last exit answering for the rest, and {@code sink} (may be null)
+     * receives each example's output at the exit it left at. The result's exits are the decisions; its predictions
+     * are −1, as such an exit has no single class per example (the sink sees the answers).
+     */
+    public ExitResult predict(MultiDataSetIterator data, double lambda, ExampleConfidence confidence,
+                              AnswerSink sink) {
+        return predict(data, new Run(filled(lambda), dense(confidence), sink));
+    }
+
+    /** λ for every exit but the last: the shared threshold as per-exit ones. */
+    private double[] filled(double lambda) {
+        if (!(lambda >= 0 && lambda <= 1)) {
+            throw new IllegalArgumentException("λ must be in [0, 1], got " + lambda);
+        }
+        double[] thresholds = new double[model.numExits() - 1];
+        Arrays.fill(thresholds, lambda);
+        return thresholds;
+    }
+
+    private ExitResult predict(MultiDataSetIterator data, Run run) {
         Batches.reset(data);
-        Run run = new Run(thresholds, measure);
         long busy = 0;
         int from = 0;
         while (data.hasNext()) {
@@ -124,6 +171,19 @@ public final class EarlyExitPredictor {
      * Every sample's exit is L − 1.
      */
     public ExitResult fullModel(MultiDataSetIterator data) {
+        return fullModel(data, classes(null), null);
+    }
+
+    /**
+     * The plain full model for exits of any output shape (see {@link #predict(MultiDataSetIterator, double,
+     * ExampleConfidence, AnswerSink)}): every sample's exit is L − 1, predictions are −1, and {@code sink} (may be
+     * null) receives the last exit's output.
+     */
+    public ExitResult fullModel(MultiDataSetIterator data, AnswerSink sink) {
+        return fullModel(data, dense(null), sink);
+    }
+
+    private ExitResult fullModel(MultiDataSetIterator data, Reader reader, AnswerSink sink) {
         Batches.reset(data);
         int last = model.numExits() - 1;
         List<int[]> preds = new ArrayList<>();
@@ -136,10 +196,14 @@ public final class EarlyExitPredictor {
             for (int s = 0; s < last; s++) {
                 state.putAll(model.run(s, state, true, false).state());
             }
-            ExitOutputs eo = Batches.oneExit(model.run(last, state, false, true).probabilities(), model.numClasses());
-            int[] p = new int[eo.numSamples()];
+            INDArray out = model.run(last, state, false, true).probabilities();
+            Read r = reader.read(out);
+            int[] p = new int[(int) out.size(0)];
             for (int j = 0; j < p.length; j++) {
-                p[j] = eo.prediction(j, 0);
+                p[j] = r.prediction(j);
+                if (sink != null) {
+                    sink.accept(n + j, last, out, j);
+                }
             }
             busy += System.nanoTime() - t0;
             preds.add(p);
@@ -156,16 +220,66 @@ public final class EarlyExitPredictor {
         return new ExitResult(all, exits, model.numExits(), busy / 1e9);
     }
 
+    /** How a stage's exit output is read: per-example confidences (only asked before the last exit) and answers. */
+    private interface Reader {
+        Read read(INDArray output);
+    }
+
+    private interface Read {
+        double[] confidences();
+
+        int prediction(int row);
+    }
+
+    /** Rows of class probabilities, read as exported outputs are, so that confidences are bit-identical. */
+    private Reader classes(ConfidenceMeasure measure) {
+        return output -> {
+            ExitOutputs eo = Batches.oneExit(output, model.numClasses());
+            return new Read() {
+                @Override
+                public double[] confidences() {
+                    return measure.confidences(eo);
+                }
+
+                @Override
+                public int prediction(int row) {
+                    return eo.prediction(row, 0);
+                }
+            };
+        };
+    }
+
+    /** Any output, with a per-example confidence; no class per example. */
+    private static Reader dense(ExampleConfidence confidence) {
+        return output -> new Read() {
+            @Override
+            public double[] confidences() {
+                double[] c = confidence.confidences(output);
+                if (c.length != output.size(0)) {
+                    throw new IllegalStateException("the confidence gave " + c.length + " values for "
+                            + output.size(0) + " examples");
+                }
+                return c;
+            }
+
+            @Override
+            public int prediction(int row) {
+                return -1;
+            }
+        };
+    }
+
     /** The state of one early-exit run. */
     private final class Run {
         final double[] thresholds;
-        final ConfidenceMeasure measure;
+        final Reader reader;
+        final AnswerSink sink;
         final Pending[] pending;
         int[] preds = new int[1024];
         int[] exits = new int[1024];
         int batchSize;
 
-        Run(double[] thresholds, ConfidenceMeasure measure) {
+        Run(double[] thresholds, Reader reader, AnswerSink sink) {
             if (thresholds.length != model.numExits() - 1) {
                 throw new IllegalArgumentException(thresholds.length + " thresholds given but the model has "
                         + model.numExits() + " exits (one threshold per exit but the last)");
@@ -176,7 +290,8 @@ public final class EarlyExitPredictor {
                 }
             }
             this.thresholds = thresholds.clone();
-            this.measure = measure;
+            this.reader = reader;
+            this.sink = sink;
             pending = new Pending[model.numExits()];
             for (int s = 0; s < pending.length; s++) {
                 pending[s] = new Pending();
@@ -191,26 +306,32 @@ public final class EarlyExitPredictor {
             }
         }
 
+        void leave(int id, int s, Read eo, INDArray output, int row) {
+            preds[id] = eo.prediction(row);
+            exits[id] = s;
+            if (sink != null) {
+                sink.accept(id, s, output, row);
+            }
+        }
+
         /** Runs stage s on the samples {@code ids}; queues the ones that stay for stage s + 1. */
         void stage(int s, int[] ids, Map<String, INDArray> state) {
             int m = ids.length;
             boolean last = s == model.numExits() - 1;
             ExitStage.Output o = model.run(s, state, !last, true);
-            ExitOutputs eo = Batches.oneExit(o.probabilities(), model.numClasses());
+            Read eo = reader.read(o.probabilities());
             if (last) {
                 for (int j = 0; j < m; j++) {
-                    preds[ids[j]] = eo.prediction(j, 0);
-                    exits[ids[j]] = s;
+                    leave(ids[j], s, eo, o.probabilities(), j);
                 }
                 return;
             }
-            double[] conf = measure.confidences(eo);
+            double[] conf = eo.confidences();
             int[] keep = new int[m];
             int kept = 0;
             for (int j = 0; j < m; j++) {
                 if (conf[j] > thresholds[s]) { // the exit rule: strict ">"
-                    preds[ids[j]] = eo.prediction(j, 0);
-                    exits[ids[j]] = s;
+                    leave(ids[j], s, eo, o.probabilities(), j);
                 } else {
                     keep[kept++] = j;
                 }

@@ -39,6 +39,7 @@ public final class SettingsJson {
     private static final Map<Class<?>, Supplier<?>> DEFAULTS = Map.of(
             MultiExitResNetConfig.class, MultiExitResNetConfig::defaults,
             TransformerConfig.class, TransformerConfig::defaults,
+            org.eennrc.models.seg.MultiExitSegNetConfig.class, org.eennrc.models.seg.MultiExitSegNetConfig::defaults,
             TrainConfig.class, TrainConfig::defaults);
 
     /** Writes the defaults as trees; the records carry their own names, so no configuration is needed. */

@@ -51,6 +51,12 @@ public final class ExportCommand implements Callable<Integer> {
                     + "decisions of folded real early exit. Not for the transformer, which has no batch norm.")
     boolean foldBatchNorm;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Compute the outputs on Spark (e.g. local[2], yarn), partition by partition, and gather them "
+                    + "into the same npz; ResNet only; needs the optional eenn-spark jar on the class path "
+                    + "(docs/distributed.md).")
+    String sparkMaster;
+
     @Spec
     CommandSpec spec;
 
@@ -66,7 +72,14 @@ public final class ExportCommand implements Callable<Integer> {
             throw new CliException("--fold-batch-norm: the transformer has no batch norm to fold; it applies to ResNet "
                     + "models");
         }
-        ExitOutputs o = ModelOptions.modelCall(() -> ModelOptions.isTransformer(model)
+        if (sparkMaster != null && ModelOptions.isTransformer(model)) {
+            throw new CliException("--spark: the transformer (a SameDiff network) cannot be exported on Spark; --spark "
+                    + "exports DL4J ComputationGraph models such as the ResNet");
+        }
+        org.eennrc.cli.spi.SparkBackend spark = sparkMaster == null ? null : SparkRunner.backend();
+        ExitOutputs o = ModelOptions.modelCall(() -> spark != null
+                ? spark.exportResNet(sparkMaster, model, dataDir, s, out, foldBatchNorm)
+                : ModelOptions.isTransformer(model)
                 ? org.eennrc.models.text.TextPipeline.export(model, dataDir,
                         s.name().toLowerCase(java.util.Locale.ROOT), out, 256)
                 : Exporter.export(model, dataDir, s, out, foldBatchNorm));
@@ -78,6 +91,7 @@ public final class ExportCommand implements Callable<Integer> {
         j.set("flops", Json.array(o.flops()));
         j.put("batch_norm_folded", foldBatchNorm);
         j.put("model_sha256", o.modelSha256());
+        if (spark != null) j.put("spark_master", sparkMaster);
         if (!ModelOptions.isTransformer(model)) j.put("summary", Exporter.summary(o));
         spec.commandLine().getOut().println(Json.line(j));
         spec.commandLine().getOut().flush();

@@ -81,6 +81,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--tiny", description = "A tiny network (for smoke tests).")
     boolean tiny;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Train the ResNet data-parallel on Spark (e.g. local[2], yarn, k8s://https://HOST:443) with "
+                    + "DL4J's parameter averaging; needs the optional eenn-spark jar on the class path "
+                    + "(docs/distributed.md). --batch-size is then the batch of each worker.")
+    String sparkMaster;
+
+    @Option(names = "--averaging-frequency", paramLabel = "K", defaultValue = "5",
+            description = "With --spark: steps each worker takes between two parameter averagings. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int averagingFrequency;
+
     @Spec
     CommandSpec spec;
 
@@ -92,6 +103,14 @@ public final class TrainCommand implements Callable<Integer> {
             default -> throw new CliException("--model: unknown model '" + modelName + "'; known: resnet, transformer");
         };
         TrainConfig cfg = trainConfig();
+        if (sparkMaster != null && transformer) {
+            throw new CliException("--spark: the transformer (a SameDiff network) cannot be trained on Spark; --spark "
+                    + "trains DL4J ComputationGraph models such as the ResNet");
+        }
+        if (averagingFrequency < 1) {
+            throw new UsageException("--averaging-frequency must be >= 1, got " + averagingFrequency);
+        }
+        org.eennrc.cli.spi.SparkBackend spark = sparkMaster == null ? null : SparkRunner.backend();
         Outputs.checkTrainingFolder(out, resume, force, "--out");
         MultiExitResNetConfig base = tiny ? MultiExitResNetConfig.tiny() : MultiExitResNetConfig.defaults();
         MultiExitResNetConfig model = seed == null ? base : base.toBuilder().seed(seed).build();
@@ -111,9 +130,12 @@ public final class TrainCommand implements Callable<Integer> {
             Json.put(o, "train_texts_per_second", r.trainTextsPerSecond());
             history = r.history();
         } else {
-            Trainer.TrainResult r = ModelOptions.modelCall(() ->
-                    Trainer.train(model, cfg, dataDir, out, resume, TrainingListener.printing(progress, "img")));
+            Trainer.TrainResult r = ModelOptions.modelCall(() -> spark == null
+                    ? Trainer.train(model, cfg, dataDir, out, resume, TrainingListener.printing(progress, "img"))
+                    : spark.trainResNet(sparkMaster, averagingFrequency, model, cfg, dataDir, out, resume,
+                            TrainingListener.printing(progress, "img")));
             o.put("model", "resnet");
+            if (spark != null) o.put("spark_master", sparkMaster);
             o.put("model_dir", r.outDir().toString());
             o.put("epochs_completed", r.completedEpochs());
             o.put("finished", r.finished());

@@ -115,8 +115,12 @@ public final class ExperimentModule extends AbstractModule {
                 bind(OutputsSource.class).to(NpzOutputsSource.class);
             } else if (config.data instanceof ExperimentConfig.FashionMnist) {
                 bind(OutputsSource.class).to(FashionMnistResnetSource.class);
-            } else {
+            } else if (config.data instanceof ExperimentConfig.FashionScenes) {
+                bind(OutputsSource.class).to(org.eennrc.experiments.data.FashionScenesSource.class);
+            } else if (config.data instanceof ExperimentConfig.WordNet) {
                 bind(OutputsSource.class).to(WordNetTransformerSource.class);
+            } else {
+                throw new IllegalStateException("no outputs source for data.type " + config.data.type());
             }
         }
     }

@@ -63,6 +63,16 @@ public final class ReportWriter {
         Files.writeString(tmp.resolve("results.csv"), csv(res));
         files.add("results.csv");
 
+        for (org.eennrc.experiments.data.ReportSection s : res.sections()) {
+            for (Map.Entry<String, byte[]> f : s.files().entrySet()) {
+                if (files.contains(f.getKey())) {
+                    throw new IllegalStateException("two report files named " + f.getKey());
+                }
+                Files.write(tmp.resolve(f.getKey()), f.getValue());
+                files.add(f.getKey());
+            }
+        }
+
         List<String> figures = new ArrayList<>();
         for (Run run : res.runs()) {
             RiskInput in = input(res, run.risk());
@@ -251,6 +261,10 @@ public final class ReportWriter {
                     .append(cl.evidence()).append(" |\n");
         }
         md.append('\n').append(Claims.CRITERIA).append("\n\n");
+
+        for (org.eennrc.experiments.data.ReportSection s : res.sections()) {
+            md.append("## ").append(s.title()).append("\n\n").append(s.markdown().strip()).append("\n\n");
+        }
 
         md.append("## Results\n\n");
         int fi = 0;

@@ -59,7 +59,8 @@ public final class Reproducer {
     /** Everything a report needs. */
     public record Results(ExperimentConfig config, List<String> controllerNames, Map<String, Guarantee> guarantees,
                           List<RiskInput> inputs, List<Run> runs, Map<String, Object> dataProvenance,
-                          Map<String, Double> timings, Instant started, Instant finished) {}
+                          Map<String, Double> timings, Instant started, Instant finished,
+                          List<org.eennrc.experiments.data.ReportSection> sections) {}
 
     public Results run(ExperimentData.Log log) throws Exception {
         Instant started = Instant.now();
@@ -121,7 +122,8 @@ public final class Reproducer {
                 runs.add(new Run(in.risk(), nCal, rows, secs, acc != null ? acc.rows(controllers.names()) : List.of()));
             }
         }
-        return new Results(config, names, guarantees, inputs, runs, data.provenance(), timings, started, Instant.now());
+        return new Results(config, names, guarantees, inputs, runs, data.provenance(), timings, started, Instant.now(),
+                data.reportSections());
     }
 
     /**

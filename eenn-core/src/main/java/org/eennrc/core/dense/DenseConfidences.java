@@ -221,7 +221,7 @@ public final class DenseConfidences {
                 } else if (v > b2) {
                     b2 = v;
                 }
-                if (v > 0) h -= v * Math.log(v);
+                if (pixel == Pixel.ENTROPY && v > 0) h -= v * Math.log(v); // the logs only when used
             }
             out[u] = clamp01(switch (pixel) {
                 case TOP1 -> b1;

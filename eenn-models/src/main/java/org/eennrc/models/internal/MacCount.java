@@ -28,7 +28,10 @@ import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
  * <p>Counted: convolutions ({@code positions · kernel · Cin · Cout}; depthwise and separable by their parts), dense
  * and output layers ({@code nIn · nOut} per position), batch norm at inference (one multiply-add per element: the
  * folded scale and shift), pooling (one per input element of a window), LSTM and simple RNN cells. Not counted:
- * activations, element-wise vertices, softmax, biases, embedding lookups. A layer with parameters of another type
+ * activations, element-wise vertices, softmax, biases, embedding lookups, and what only moves data: upsampling,
+ * merges (concatenation), per-pixel loss layers ({@code CnnLossLayer}: its softmax). These have no multiply-adds;
+ * their memory traffic can still take wall time (the segmentation heads' per-pixel softmax at full resolution,
+ * docs/benchmarks.md). A layer with parameters of another type
  * is reported by {@link #isCounted} so that a caller can say that its count is incomplete.
  */
 public final class MacCount {

@@ -15,8 +15,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * A DL4J {@link ComputationGraph} with one output layer per exit, trained jointly: DL4J sums the exits' losses (each
- * output layer's loss function, with its weights). A batch with one label array trains every exit on it; a batch may
- * also give one label array per output.
+ * output layer's loss function, with its weights). A batch with one label array (and at most one label mask) trains
+ * every exit on it; a batch may also give one label array per output.
  */
 public final class GraphNetwork implements TrainableNetwork {
     private ComputationGraph graph;
@@ -52,8 +52,14 @@ public final class GraphNetwork implements TrainableNetwork {
         if (labels != null && labels.length == 1 && outputs > 1) {
             INDArray[] all = new INDArray[outputs];
             Arrays.fill(all, labels[0]);
+            INDArray[] masks = batch.getLabelsMaskArrays();
+            INDArray[] allMasks = null;
+            if (masks != null && masks.length == 1 && masks[0] != null) { // e.g. per-pixel ignore masks: every exit
+                allMasks = new INDArray[outputs];
+                Arrays.fill(allMasks, masks[0]);
+            }
             batch = new org.nd4j.linalg.dataset.MultiDataSet(batch.getFeatures(), all, batch.getFeaturesMaskArrays(),
-                    null);
+                    allMasks);
         } else if (labels == null || labels.length != outputs) {
             throw new IllegalArgumentException("a training batch needs one label array, or one per output (" + outputs
                     + "), got " + (labels == null ? 0 : labels.length));

@@ -37,6 +37,7 @@ import org.eennrc.experiments.config.ExperimentConfig.FashionMnist;
 import org.eennrc.experiments.config.ExperimentConfig.Outputs;
 import org.eennrc.experiments.config.ExperimentConfig.ProtocolConfig;
 import org.eennrc.experiments.config.ExperimentConfig.WordNet;
+import org.eennrc.models.seg.SegTrainer;
 
 /**
  * Reads an {@link ExperimentConfig} strictly: unknown keys, wrong types, missing required keys, values out of range
@@ -218,6 +219,8 @@ public final class ConfigLoader {
             d.dir = resolve(dataBase, d.dir);
         } else if (c.data instanceof WordNet d) {
             d.dir = resolve(dataBase, d.dir);
+        } else if (c.data instanceof ExperimentConfig.FashionScenes d) {
+            d.dir = resolve(dataBase, d.dir);
         }
         if (c.model != null) c.model.cacheDir = resolve(base, c.model.cacheDir);
     }
@@ -365,7 +368,10 @@ public final class ConfigLoader {
                     throw new ConfigException(where, "risks[" + i + "]", e.getMessage(), e);
                 }
             }
-            if (c.confidence == null) c.confidence = ConfidenceMeasures.DEFAULT;
+            if (c.confidence == null) {
+                // dense outputs carry their image confidence (data.confidence) as the provided one
+                c.confidence = d instanceof ExperimentConfig.FashionScenes ? "provided" : ConfidenceMeasures.DEFAULT;
+            }
             try {
                 ConfidenceMeasures.byName(c.confidence);
             } catch (IllegalArgumentException e) {
@@ -393,7 +399,37 @@ public final class ConfigLoader {
                 throw new ConfigException(where, "model.type", "expected \"" + ModelIO.TRANSFORMER + "\" for WordNet, got " + quote(c.model.type));
             }
         }
-        if (d instanceof FashionMnist || d instanceof WordNet) TrainingChecks.check(c, where);
+        if (d instanceof ExperimentConfig.FashionScenes f) {
+            requireDir(f.dir, where, "data.dir", note);
+            positive(f.trainScenes, where, "data.train_scenes");
+            positive(f.validationScenes, where, "data.validation_scenes");
+            positive(f.scenes, where, "data.scenes");
+            positive(f.batchSize, where, "data.batch_size");
+            require(f.trainSeed, where, "data.train_seed");
+            require(f.validationSeed, where, "data.validation_seed");
+            require(f.seed, where, "data.seed");
+            if (f.threshold == null || f.threshold < 0 || f.threshold > 254) {
+                throw new ConfigException(where, "data.threshold", "must be in [0, 254], got " + f.threshold);
+            }
+            if (f.pictures == null || f.pictures < 0) throw new ConfigException(where, "data.pictures", "must be >= 0");
+            if (!"provided".equals(c.confidence)) {
+                throw new ConfigException(where, "confidence", "Fashion-MNIST scenes carry one confidence per image,"
+                        + " aggregated from the pixels as data.confidence says; set confidence: provided (or leave it"
+                        + " out), got " + quote(c.confidence));
+            }
+            require(c.model, where, "model");
+            if (!SegTrainer.TYPE.equals(c.model.type)) {
+                throw new ConfigException(where, "model.type", "expected \"" + SegTrainer.TYPE
+                        + "\" for Fashion-MNIST scenes, got " + quote(c.model.type));
+            }
+        }
+        if (d instanceof FashionMnist || d instanceof WordNet || d instanceof ExperimentConfig.FashionScenes) {
+            TrainingChecks.check(c, where);
+        }
+    }
+
+    private static void positive(Integer v, String where, String key) {
+        if (v == null || v < 1) throw new ConfigException(where, key, "must be at least 1, got " + v);
     }
 
     /** The {@code per_exit} block (method.md §7): controllers present and per-exit, values in range. */

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import org.eennrc.models.ModelIO;
 import org.eennrc.models.MultiExitResNetConfig;
+import org.eennrc.models.seg.MultiExitSegNetConfig;
+import org.eennrc.models.seg.SegTrainer;
 import org.eennrc.models.text.TransformerConfig;
 import org.eennrc.models.train.TrainConfig;
 
@@ -139,8 +141,9 @@ public final class ExperimentConfig {
         @JsonSubTypes.Type(value = CachedScores.class, name = CachedScores.TYPE),
         @JsonSubTypes.Type(value = Outputs.class, name = Outputs.TYPE),
         @JsonSubTypes.Type(value = FashionMnist.class, name = FashionMnist.TYPE),
-        @JsonSubTypes.Type(value = WordNet.class, name = WordNet.TYPE)})
-    public abstract static sealed class DataConfig permits CachedScores, Outputs, FashionMnist, WordNet {
+        @JsonSubTypes.Type(value = WordNet.class, name = WordNet.TYPE),
+        @JsonSubTypes.Type(value = FashionScenes.class, name = FashionScenes.TYPE)})
+    public abstract static sealed class DataConfig permits CachedScores, Outputs, FashionMnist, WordNet, FashionScenes {
         public abstract String type();
     }
 
@@ -193,6 +196,46 @@ public final class ExperimentConfig {
         }
     }
 
+    /**
+     * Fashion-MNIST scenes (docs/data.md): the segmentation network is trained on scenes of the training split's
+     * items and calibrated and tested on {@code scenes} scenes of the test split's items. Scenes are made from their
+     * seeds on the fly.
+     */
+    public static final class FashionScenes extends DataConfig {
+        public static final String TYPE = "fashion-scenes";
+        public Path dir = Path.of("/usr/share/datasets/fashion-mnist");
+        /** Training scenes per epoch (every epoch has fresh ones). */
+        public Integer trainScenes = 8000;
+        /** Validation scenes (from the items held out of the training split), for per-epoch pixel accuracy. */
+        public Integer validationScenes = 500;
+        /** Calibration + test scenes (from the test split's items). */
+        public Integer scenes = 2000;
+        /** Seeds of the training, validation and calibration/test scenes. */
+        public Long trainSeed = 1L;
+        public Long validationSeed = 2L;
+        public Long seed = 3L;
+        /** Intensity threshold (of 255) above which an item's pixel is the item. */
+        public Integer threshold = org.eennrc.models.data.FashionScenes.DEFAULT_THRESHOLD;
+        /** Images held out of the training split for validation scenes (unset: {@link TrainConfig#defaults()}). */
+        public Integer validationSize;
+        /** Seed of that split (unset: {@link TrainConfig#defaults()}). */
+        public Long splitSeed;
+        /** Scenes per inference batch when the outputs are streamed. */
+        public Integer batchSize = 100;
+        /**
+         * How an image's per-pixel confidence is aggregated to one number (eenn-core's dense confidence grammar, e.g.
+         * {@code top1:mean}); the experiment's {@code confidence} is then {@code provided}.
+         */
+        public String confidence = "top1:mean";
+        /** Scenes drawn in the report's picture grid. */
+        public Integer pictures = 6;
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+    }
+
     /** WordNet definitions for the language model of issue 5. */
     public static final class WordNet extends DataConfig {
         public static final String TYPE = "wordnet";
@@ -215,7 +258,7 @@ public final class ExperimentConfig {
      */
     @JsonDeserialize(using = ModelConfig.Reader.class)
     public static final class ModelConfig {
-        /** {@code multi-exit-resnet} or {@code multi-exit-transformer}. */
+        /** {@code multi-exit-resnet}, {@code multi-exit-transformer} or {@code multi-exit-segnet}. */
         public String type;
         /** Where trained models are cached, one folder per config hash; default ~/.cache/eenn-rc/models. */
         public Path cacheDir;
@@ -223,15 +266,17 @@ public final class ExperimentConfig {
         public MultiExitResNetConfig resnet;
         /** The network when {@code type} is {@code multi-exit-transformer}, else null. */
         public TransformerConfig transformer;
+        /** The network when {@code type} is {@code multi-exit-segnet}, else null. */
+        public MultiExitSegNetConfig segnet;
 
         /** Number of exits of the configured network. */
         public int numExits() {
-            return resnet != null ? resnet.numExits() : transformer.numExits();
+            return resnet != null ? resnet.numExits() : segnet != null ? segnet.numExits() : transformer.numExits();
         }
 
         /** Takes out {@code type} and {@code cache_dir}, then reads the rest as the record {@code type} names. */
         static final class Reader extends JsonDeserializer<ModelConfig> {
-            private static final String TYPES = ModelIO.RESNET + " or " + ModelIO.TRANSFORMER;
+            private static final String TYPES = ModelIO.RESNET + ", " + ModelIO.TRANSFORMER + " or " + SegTrainer.TYPE;
 
             @Override
             public ModelConfig deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
@@ -252,6 +297,7 @@ public final class ExperimentConfig {
                 switch (m.type) {
                     case ModelIO.RESNET -> m.resnet = ctxt.readTreeAsValue(rest, MultiExitResNetConfig.class);
                     case ModelIO.TRANSFORMER -> m.transformer = ctxt.readTreeAsValue(rest, TransformerConfig.class);
+                    case SegTrainer.TYPE -> m.segnet = ctxt.readTreeAsValue(rest, MultiExitSegNetConfig.class);
                     default -> throw problem(p, "type", "unknown type " + ConfigLoader.show(type) + "; expected " + TYPES);
                 }
                 return m;

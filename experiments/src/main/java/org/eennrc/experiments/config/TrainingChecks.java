@@ -1,6 +1,9 @@
 package org.eennrc.experiments.config;
 
 import org.eennrc.models.MultiExitResNetConfig;
+import org.eennrc.models.data.FashionScenes;
+import org.eennrc.models.seg.MultiExitSegNetConfig;
+import org.eennrc.models.seg.SegTrainer;
 import org.eennrc.models.SettingException;
 import org.eennrc.models.text.TransformerConfig;
 import org.eennrc.models.text.WordNetGlosses;
@@ -30,6 +33,21 @@ final class TrainingChecks {
                 t = data(b, where);
                 fits(c.model.resnet, where);
                 Trainer.checkSupported(t);
+            } else if (c.data instanceof ExperimentConfig.FashionScenes f) {
+                TrainConfig.Builder b = t.toBuilder();
+                if (f.validationSize != null) b.validationSize(f.validationSize);
+                if (f.splitSeed != null) b.splitSeed(f.splitSeed);
+                t = data(b, where);
+                MultiExitSegNetConfig m = c.model.segnet;
+                if (m.height() != FashionScenes.SIZE || m.width() != FashionScenes.SIZE || m.channels() != 1) {
+                    throw new ConfigException(where, "model", "Fashion-MNIST scenes are 64 x 64 x 1 (height, width,"
+                            + " channels); got " + m.height() + " x " + m.width() + " x " + m.channels());
+                }
+                if (m.numClasses() != FashionScenes.NUM_CLASSES) {
+                    throw new ConfigException(where, "model.num_classes", "Fashion-MNIST scenes have "
+                            + FashionScenes.NUM_CLASSES + " classes (background and 10 items), got " + m.numClasses());
+                }
+                SegTrainer.checkSupported(t);
             } else {
                 fits(c.model.transformer, where);
             }

@@ -14,6 +14,11 @@ public interface ExperimentData {
     /** What was read or produced (paths, SHA-256, model cache folder...), for the report's provenance. */
     Map<String, Object> provenance();
 
+    /** Sections the data add to the report (e.g. a segmentation picture grid), after {@link #load}; none by default. */
+    default List<ReportSection> reportSections() {
+        return List.of();
+    }
+
     /** Progress lines (on stderr in the CLI). */
     @FunctionalInterface
     interface Log {

@@ -84,6 +84,11 @@ public final class OutputsData implements ExperimentData {
     }
 
     @Override
+    public List<ReportSection> reportSections() {
+        return source.reportSections();
+    }
+
+    @Override
     public Map<String, Object> provenance() {
         Map<String, Object> m = new LinkedHashMap<>(source.provenance());
         m.put("confidence", measure.name());

@@ -12,4 +12,9 @@ public interface OutputsSource {
 
     /** Where the outputs came from, for provenance. */
     Map<String, Object> provenance();
+
+    /** Sections for the report, after {@link #outputs}; none by default. */
+    default java.util.List<ReportSection> reportSections() {
+        return java.util.List.of();
+    }
 }
