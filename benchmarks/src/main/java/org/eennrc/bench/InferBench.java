@@ -11,6 +11,8 @@ import org.eennrc.core.ExitOutputs;
 import org.eennrc.core.ExitPolicy;
 import org.eennrc.core.ExitResult;
 import org.eennrc.core.LossMatrixBuilder;
+import org.eennrc.core.Registry;
+import org.eennrc.core.Risk;
 import org.eennrc.core.Risks;
 import org.eennrc.models.ComputationGraphModel;
 import org.eennrc.models.Dl4jRuntime;
@@ -31,7 +33,8 @@ import org.eennrc.risk.controllers.EmpiricalRiskController;
  *
  * <p>The threshold is {@code --lambda X} (max-softmax confidence), or {@code --policy FILE} (a saved eenn-core
  * {@link ExitPolicy}), or by default the issue's check: the test set is split in two seeded halves; CRC with the
- * prediction-consistency risk at {@code --epsilon} (0.05) on the calibration half picks λ̂; both runs are timed on
+ * prediction-consistency risk (or {@code --risk NAME}, e.g. {@code prediction-gap}) at {@code --epsilon} (0.05) on the
+ * calibration half picks λ̂; both runs are timed on
  * the other half and the wall-clock speedup is compared with the one the multiply-add counts predict. Real early
  * exit must give the simulated exit's decisions sample by sample; the run says whether it did.
  *
@@ -42,12 +45,12 @@ import org.eennrc.risk.controllers.EmpiricalRiskController;
  * <pre>
  * OMP_WAIT_POLICY=PASSIVE java $JOPTS -cp $CP org.eennrc.bench.InferBench --model runs/fmnist-resnet
  *   [--data-dir DIR] [--batch 128] [--lambda X | --policy FILE | --epsilon 0.05] [--latency-samples 500]
- *   [--repeats 3] [--seed 1] [--fold]
+ *   [--repeats 3] [--seed 1] [--fold] [--risk prediction-consistency]
  * </pre>
  */
 public final class InferBench {
     private static final Set<String> OPTIONS = Set.of("model", "data-dir", "batch", "lambda", "policy", "epsilon",
-            "latency-samples", "repeats", "seed", "fold");
+            "latency-samples", "repeats", "seed", "fold", "risk");
 
     private InferBench() {
     }
@@ -109,11 +112,12 @@ public final class InferBench {
             Arrays.sort(rest);
             LambdaGrid grid = LambdaGrid.standard();
             LossMatrixBuilder lb = new LossMatrixBuilder(outputs.subset(cal), measure, grid);
-            CalibrationResult r = EmpiricalRiskController.crc().calibrate(lb.build(Risks.PREDICTION_CONSISTENCY), eps, 0.1);
-            policy = ExitPolicy.from(measure.name(), grid, r, Risks.PREDICTION_CONSISTENCY.name(), exits, Double.NaN);
-            System.out.printf(Locale.ROOT, "[infer] CRC, prediction consistency, eps=%.3f on %d calibration images: "
-                    + "lambda=%.2f (%s, calibration risk %.4f)%n", eps, cal.length, policy.lambda(), r.status(),
-                    r.calibrationRisk());
+            Risk risk = a.has("risk") ? Registry.current().risk(a.get("risk", "")) : Risks.PREDICTION_CONSISTENCY;
+            CalibrationResult r = EmpiricalRiskController.crc().calibrate(lb.build(risk), eps, 0.1);
+            policy = ExitPolicy.from(measure.name(), grid, r, risk.name(), exits, Double.NaN);
+            System.out.printf(Locale.ROOT, "[infer] CRC, %s, eps=%.3f on %d calibration images: "
+                    + "lambda=%.2f (%s, calibration risk %.4f)%n", risk.name(), eps, cal.length, policy.lambda(),
+                    r.status(), r.calibrationRisk());
             evalSet = test.subset(rest);
             evalOutputs = outputs.subset(rest);
         }

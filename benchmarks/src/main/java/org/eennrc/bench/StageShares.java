@@ -16,9 +16,11 @@ import org.eennrc.models.ModelIO;
 import org.eennrc.models.MultiExitResNet;
 import org.eennrc.models.MultiExitResNetConfig;
 import org.eennrc.models.StagedModel;
+import org.eennrc.models.internal.Batches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Where the time of a multi-exit ResNet goes, stage by stage, against where its multiply-adds go. Real early exit
@@ -32,14 +34,20 @@ import org.nd4j.linalg.factory.Nd4j;
  * best of {@code --repeats} rounds of {@code --iters} calls each. It prints, per stage, milliseconds per batch, the
  * time share and the MAC share ({@link ExitStage#trunkCost()} + {@link ExitStage#headCost()}), and their ratio.
  *
+ * <p>{@code --detail} adds what else real early exit spends time on (issue 16): each stage's trunk alone and its exit
+ * head (the difference), against the head's share of the stage's MACs; the compaction of survivors (the predictor's
+ * {@code Batches.rows}, a pullRows, of every other row of what the stage passes on) and the concatenation that
+ * regroups survivors of two batches; and the time per image of every stage at batch sizes {@code batch}, batch/2,
+ * …, 1, the batch-size effect that survivors of early exit meet when they are not regrouped.
+ *
  * <pre>
  * OMP_WAIT_POLICY=PASSIVE java $JOPTS -cp $CP org.eennrc.bench.StageShares \
  *      [--model DIR | --stem 32 --stem-stride 2 --widths 32,64,128,128 --strides 1,2,2,1 --blocks 1,1,1,1]
- *      [--batch 128] [--iters 20] [--repeats 5]
+ *      [--batch 128] [--iters 20] [--repeats 5] [--detail]
  * </pre>
  */
 public final class StageShares {
-    private static final Set<String> OPTIONS = Args.known(Args.RESNET, "model", "batch", "iters", "repeats");
+    private static final Set<String> OPTIONS = Args.known(Args.RESNET, "model", "batch", "iters", "repeats", "detail");
 
     private StageShares() {
     }
@@ -121,5 +129,95 @@ public final class StageShares {
         }
         System.out.printf(Locale.ROOT, "[shares] all stages %.3f ms per batch of %d = %.0f images/s%n", timeTotal,
                 batch, batch * 1000.0 / timeTotal);
+        if (a.flag("detail")) {
+            detail(stages, inputs, batch, iters, repeats);
+        }
+    }
+
+    /**
+     * Where the rest of real early exit's time goes (issue 16): the exit heads (each stage timed with and without its
+     * head), the compaction of the survivors ({@code Batches.rows}, the predictor's pullRows, of half the rows of
+     * every array a stage passes on, and the concatenation of two such halves when survivors of two batches are
+     * regrouped), and the batch-size effect on survivors (time per image of each stage at smaller batches).
+     */
+    private static void detail(List<ExitStage> stages, List<Map<String, INDArray>> inputs, int batch, int iters,
+                               int repeats) {
+        int n = stages.size();
+        System.out.println("stage  trunk_ms  head_ms  head_share_of_stage_time  head_share_of_stage_MACs  "
+                + "compact_half_ms  concat_halves_ms");
+        int[] half = new int[batch / 2];
+        for (int j = 0; j < half.length; j++) {
+            half[j] = 2 * j; // every other row: a scattered survivor set, as real exits give
+        }
+        for (int s = 0; s < n; s++) {
+            ExitStage st = stages.get(s);
+            Map<String, INDArray> in = inputs.get(s);
+            boolean state = s + 1 < n;
+            // the last stage passes nothing on, so its trunk cannot be run without its head: n/a there
+            double trunk = state ? best(() -> st.run(in, true, false), iters, repeats) : Double.NaN;
+            double whole = best(() -> st.run(in, state, true), iters, repeats);
+            double compact = Double.NaN;
+            double concat = Double.NaN;
+            if (state && half.length > 0) {
+                Map<String, INDArray> produced = new HashMap<>();
+                st.run(in, true, false).state().forEach((k, v) -> produced.put(k, v.dup()));
+                System.out.println("  (stage " + (s + 1) + " passes on " + produced.keySet() + " of shapes "
+                        + produced.values().stream().map(v -> Arrays.toString(v.shape())).toList() + ")");
+                compact = best(() -> produced.values().forEach(x -> Batches.rows(x, half)), iters, repeats);
+                Map<String, INDArray> halves = new HashMap<>();
+                produced.forEach((k, v) -> halves.put(k, Batches.rows(v, half)));
+                concat = best(() -> halves.values().forEach(x -> Nd4j.concat(0, x, x)), iters, repeats);
+            }
+            double head = whole - trunk;
+            System.out.printf(Locale.ROOT, "%5d  %8.3f  %7.3f  %24.3f  %24.3f  %15.3f  %16.3f%n", s + 1, trunk, head,
+                    head / whole, state ? st.headCost() / (st.trunkCost() + st.headCost()) : Double.NaN, compact,
+                    concat);
+        }
+        List<Integer> sizes = new ArrayList<>();
+        for (int b = batch; b >= 1; b /= 2) {
+            sizes.add(b);
+        }
+        if (sizes.get(sizes.size() - 1) != 1) {
+            sizes.add(1);
+        }
+        StringBuilder head = new StringBuilder("survivor batch size effect: microseconds per image (stage with head)\nstage");
+        for (int b : sizes) {
+            head.append(String.format(Locale.ROOT, "  %8s", "b=" + b));
+        }
+        System.out.println(head);
+        for (int s = 0; s < n; s++) {
+            ExitStage st = stages.get(s);
+            boolean state = s + 1 < n;
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%5d", s + 1));
+            for (int b : sizes) {
+                Map<String, INDArray> in = new HashMap<>();
+                for (Map.Entry<String, INDArray> e : inputs.get(s).entrySet()) {
+                    in.put(e.getKey(), e.getValue().get(NDArrayIndex.interval(0, b)).dup('c'));
+                }
+                for (int i = 0; i < 3; i++) {
+                    st.run(in, state, true); // warm-up: oneDNN builds primitives per shape
+                }
+                int it = Math.max(iters, Math.min(20 * iters, iters * batch / b));
+                double ms = best(() -> st.run(in, state, true), it, repeats);
+                row.append(String.format(Locale.ROOT, "  %8.1f", ms * 1000 / b));
+            }
+            System.out.println(row);
+        }
+    }
+
+    /** Best of {@code repeats} rounds of the mean milliseconds of {@code iters} calls. */
+    private static double best(Runnable r, int iters, int repeats) {
+        for (int i = 0; i < 3; i++) {
+            r.run();
+        }
+        double best = Double.MAX_VALUE;
+        for (int k = 0; k < repeats; k++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < iters; i++) {
+                r.run();
+            }
+            best = Math.min(best, (System.nanoTime() - t0) / 1e6 / iters);
+        }
+        return best;
     }
 }

@@ -55,10 +55,12 @@ public final class TrainBench {
                 .build();
         Path dataDir = a.has("data-dir") ? Path.of(a.get("data-dir", "")) : null;
         Path out = Path.of(a.get("out", "runs/fmnist-resnet"));
-        ComputationGraphModel untrained = MultiExitResNet.earlyExitModel(model, MultiExitResNet.build(model));
-        System.out.printf(Locale.ROOT, "[bench] cumulative MACs per exit: %s; full model %.3f M%n",
+        org.deeplearning4j.nn.graph.ComputationGraph fresh = MultiExitResNet.build(model);
+        ComputationGraphModel untrained = MultiExitResNet.earlyExitModel(model, fresh);
+        System.out.printf(Locale.ROOT, "[bench] cumulative MACs per exit: %s; full model %.3f M; params %d "
+                        + "(batch-norm running statistics included)%n",
                 Arrays.toString(Arrays.stream(untrained.cumulativeCost()).map(f -> Math.round(f / 1e3) / 1e3).toArray()),
-                untrained.fullModelCost() / 1e6);
+                untrained.fullModelCost() / 1e6, fresh.numParams());
         FashionMnist data = FashionMnist.load(dataDir, cfg.validationSize(), cfg.splitSeed());
         Trainer.TrainResult r = Trainer.train(model, cfg, data.train(), data.validation(), out, a.flag("resume"),
                 a.getInt("stop-after", 0), TrainingListener.printing(System.out, "img"));

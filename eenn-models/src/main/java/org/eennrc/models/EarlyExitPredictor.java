@@ -42,6 +42,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * rule and batching, with one confidence per example from an {@link ExampleConfidence} (for segmentation an image
  * confidence aggregated from the pixels, method.md §6) and each example's answer handed to an {@link AnswerSink}.
  *
+ * <p>A head whose exit no sample can take is not run: with a built-in confidence (at most 1) and λ ≥ 1, the
+ * intermediate stages run their trunks only, so "never exit early" costs what the full model costs. A confidence
+ * measure from a plug-in keeps its heads, since nothing guarantees that it stays at most 1.
+ *
  * <p>Not thread-safe (DL4J and SameDiff graphs are not): one predictor per thread.
  */
 public final class EarlyExitPredictor {
@@ -223,6 +227,11 @@ public final class EarlyExitPredictor {
     /** How a stage's exit output is read: per-example confidences (only asked before the last exit) and answers. */
     private interface Reader {
         Read read(INDArray output);
+
+        /** Whether every confidence is known to be at most 1 (the built-in measures), so λ ≥ 1 lets no one leave. */
+        default boolean atMostOne() {
+            return false;
+        }
     }
 
     private interface Read {
@@ -233,19 +242,29 @@ public final class EarlyExitPredictor {
 
     /** Rows of class probabilities, read as exported outputs are, so that confidences are bit-identical. */
     private Reader classes(ConfidenceMeasure measure) {
-        return output -> {
-            ExitOutputs eo = Batches.oneExit(output, model.numClasses());
-            return new Read() {
-                @Override
-                public double[] confidences() {
-                    return measure.confidences(eo);
-                }
+        boolean bounded = measure == ConfidenceMeasures.MAX_SOFTMAX || measure == ConfidenceMeasures.TOP_DIFF
+                || measure == ConfidenceMeasures.ENTROPY;
+        return new Reader() {
+            @Override
+            public Read read(INDArray output) {
+                ExitOutputs eo = Batches.oneExit(output, model.numClasses());
+                return new Read() {
+                    @Override
+                    public double[] confidences() {
+                        return measure.confidences(eo);
+                    }
 
-                @Override
-                public int prediction(int row) {
-                    return eo.prediction(row, 0);
-                }
-            };
+                    @Override
+                    public int prediction(int row) {
+                        return eo.prediction(row, 0);
+                    }
+                };
+            }
+
+            @Override
+            public boolean atMostOne() {
+                return bounded;
+            }
         };
     }
 
@@ -314,26 +333,44 @@ public final class EarlyExitPredictor {
             }
         }
 
+        /**
+         * Whether a sample can leave at intermediate exit s at all. A built-in confidence is at most 1 and the rule is
+         * strict ({@code c > λ_s}), so at λ_s ≥ 1 none can: the head's probabilities would be computed only to be
+         * thrown away, and skipping it changes no decision. A measure from elsewhere (or a per-example confidence)
+         * might break the [0, 1] contract, so its head is always run and the decision stays the simulated exit's.
+         */
+        boolean canExit(int s) {
+            return !(reader.atMostOne() && thresholds[s] >= 1);
+        }
+
         /** Runs stage s on the samples {@code ids}; queues the ones that stay for stage s + 1. */
         void stage(int s, int[] ids, Map<String, INDArray> state) {
             int m = ids.length;
             boolean last = s == model.numExits() - 1;
-            ExitStage.Output o = model.run(s, state, !last, true);
-            Read eo = reader.read(o.probabilities());
+            boolean head = last || canExit(s); // no head where no sample can leave: run the trunk only
+            ExitStage.Output o = model.run(s, state, !last, head);
             if (last) {
+                Read eo = reader.read(o.probabilities());
                 for (int j = 0; j < m; j++) {
                     leave(ids[j], s, eo, o.probabilities(), j);
                 }
                 return;
             }
-            double[] conf = eo.confidences();
             int[] keep = new int[m];
             int kept = 0;
-            for (int j = 0; j < m; j++) {
-                if (conf[j] > thresholds[s]) { // the exit rule: strict ">"
-                    leave(ids[j], s, eo, o.probabilities(), j);
-                } else {
+            if (!head) {
+                for (int j = 0; j < m; j++) {
                     keep[kept++] = j;
+                }
+            } else {
+                Read eo = reader.read(o.probabilities());
+                double[] conf = eo.confidences();
+                for (int j = 0; j < m; j++) {
+                    if (conf[j] > thresholds[s]) { // the exit rule: strict ">"
+                        leave(ids[j], s, eo, o.probabilities(), j);
+                    } else {
+                        keep[kept++] = j;
+                    }
                 }
             }
             if (kept == 0) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import org.eennrc.core.ConfidenceMeasure;
 import org.eennrc.core.ConfidenceMeasures;
@@ -19,6 +22,7 @@ import org.eennrc.risk.Guarantee;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Real early exit of the ResNet (through the generic graph adapter) against the simulated exit of eenn-core. */
 class EarlyExitPredictorTest {
@@ -151,6 +155,14 @@ class EarlyExitPredictorTest {
         assertThat(mixed).as("configurations where samples leave at both exit 1 and exit 2").isPositive();
         assertThatThrownBy(() -> predictor.predict(pool.iterator(64), new double[] {0.5}, m))
                 .hasMessageContaining("1 thresholds given but the model has 3 exits");
+        // λ_1 = 1: no sample can leave at exit 1, so its head is skipped there alone
+        int[] calls = new int[3];
+        ExitResult skip = countingHeads(calls).predictor().predict(pool.iterator(64), new double[] {1.0, q1}, m);
+        assertThat(calls[0]).isZero();
+        assertThat(calls[1]).isPositive();
+        assertThat(skip.exits()).containsExactly(ExitPolicy.perExit(m.name(), new double[] {1.0, q1}, 3,
+                new ExitPolicy.Certificate("prediction-gap", "manual", 0.1, Double.NaN, 1, Guarantee.NONE, true, 0, 0,
+                        "none", Double.NaN)).apply(exported, m).exits());
     }
 
     /** A threshold halfway between two neighbouring observed confidences of exit e, near quantile q (no ties). */
@@ -161,5 +173,75 @@ class EarlyExitPredictorTest {
         int k = Math.min(c.length - 2, (int) (q * c.length));
         while (k + 1 < c.length - 1 && c[k + 1] - c[k] < 1e-5) k++;
         return (c[k] + c[k + 1]) / 2;
+    }
+
+    /** The stages of the tiny model, each counting the calls that asked for its head's probabilities. */
+    static StagedModel countingHeads(int[] headCalls) {
+        List<ExitStage> stages = new ArrayList<>();
+        List<ExitStage> real = predictor.model().stages();
+        for (int s = 0; s < real.size(); s++) {
+            ExitStage st = real.get(s);
+            int at = s;
+            stages.add(new ExitStage() {
+                public List<String> inputs() {
+                    return st.inputs();
+                }
+
+                public List<String> produces() {
+                    return st.produces();
+                }
+
+                public Output run(Map<String, INDArray> in, boolean wantState, boolean wantExit) {
+                    headCalls[at] += wantExit ? 1 : 0;
+                    return st.run(in, wantState, wantExit);
+                }
+
+                public double trunkCost() {
+                    return st.trunkCost();
+                }
+
+                public double headCost() {
+                    return st.headCost();
+                }
+            });
+        }
+        return StagedModel.of(List.of(MultiExitResNet.INPUT), null, stages, exported.numClasses());
+    }
+
+    @Test
+    void atLambdaOneNoIntermediateHeadRunsAndTheDecisionsStayTheSimulatedExits() {
+        for (ConfidenceMeasure m : new ConfidenceMeasure[] {ConfidenceMeasures.MAX_SOFTMAX, ConfidenceMeasures.TOP_DIFF,
+                ConfidenceMeasures.ENTROPY}) {
+            for (int batch : new int[] {1, 7, 64}) {
+                int[] calls = new int[3];
+                ExitResult real = countingHeads(calls).predictor().predict(pool.iterator(batch), 1.0, m);
+                assertThat(calls).as("%s batch %d: head calls per stage", m.name(), batch)
+                        .containsExactly(0, 0, (pool.size() + batch - 1) / batch);
+                assertThat(real.sameDecisions(policy(m, 1.0, 3).apply(exported, m))).isTrue();
+            }
+        }
+        // just below 1 the heads run again wherever samples are, and decisions still match the simulated exit
+        int[] calls = new int[3];
+        ExitResult real = countingHeads(calls).predictor().predict(pool.iterator(64), 0.999, ConfidenceMeasures.MAX_SOFTMAX);
+        assertThat(calls[0]).isEqualTo(4);
+        assertThat(real.sameDecisions(policy(ConfidenceMeasures.MAX_SOFTMAX, 0.999, 3).apply(exported))).isTrue();
+    }
+
+    @Test
+    void aMeasureThatIsNotBuiltInKeepsItsHeadsAtLambdaOne() {
+        // a measure that breaks the [0, 1] contract would let samples leave at λ = 1: its heads must run
+        ConfidenceMeasure unbounded = new ConfidenceMeasure() {
+            public String name() {
+                return "one-plus-max-softmax";
+            }
+
+            public double confidence(float[] p) {
+                return 1 + ConfidenceMeasures.MAX_SOFTMAX.confidence(p);
+            }
+        };
+        int[] calls = new int[3];
+        ExitResult real = countingHeads(calls).predictor().predict(pool.iterator(64), 1.0, unbounded);
+        assertThat(calls[0]).isEqualTo(4);
+        assertThat(real.exitHistogram()).containsExactly(pool.size(), 0, 0);
     }
 }

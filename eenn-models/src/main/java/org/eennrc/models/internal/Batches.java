@@ -95,9 +95,13 @@ public final class Batches {
         return ExitOutputs.builder((int) probs.size(0), 1, numClasses).probsOwned(p).build();
     }
 
-    /** Rows {@code keep} of an array with the batch first, as a new c-order array. */
+    /**
+     * Rows {@code keep} of an array with the batch first, as a new c-order array. {@code a} is left unchanged: ND4J's
+     * {@code shape()} returns the array's own shape buffer, so it is copied before the batch size is replaced (writing
+     * into it corrupted the source's shape, which a second call then read as the smaller batch).
+     */
     public static INDArray rows(INDArray a, int[] keep) {
-        long[] shape = a.shape();
+        long[] shape = a.shape().clone();
         long m = shape[0];
         INDArray flat = a.rank() == 2 ? a : a.reshape('c', m, a.length() / m);
         INDArray sub = Nd4j.pullRows(flat, 1, keep);

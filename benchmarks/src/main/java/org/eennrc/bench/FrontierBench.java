@@ -1,0 +1,387 @@
+package org.eennrc.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import javax.imageio.ImageIO;
+
+import org.eennrc.core.Calibrator;
+import org.eennrc.core.ConfidenceMeasures;
+import org.eennrc.core.ExitOutputs;
+import org.eennrc.core.ExitPolicy;
+import org.eennrc.core.ExitResult;
+import org.eennrc.core.Registry;
+import org.eennrc.core.Risk;
+import org.eennrc.models.ComputationGraphModel;
+import org.eennrc.models.Dl4jRuntime;
+import org.eennrc.models.EarlyExitPredictor;
+import org.eennrc.models.ModelIO;
+import org.eennrc.models.MultiExitResNet;
+import org.eennrc.models.MultiExitResNetConfig;
+import org.eennrc.models.data.FashionMnist;
+import org.eennrc.models.data.ImageSet;
+import org.eennrc.models.train.TrainConfig;
+import org.eennrc.models.train.Trainer;
+import org.eennrc.models.train.TrainingListener;
+import org.eennrc.risk.io.AtomicFiles;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * The speed/accuracy frontier on Fashion-MNIST (issue 16): test accuracy against measured images/s at batch
+ * {@code --infer-batch} (128) and at batch 1, for the early-exit network's certified operating points and for a family
+ * of static single-exit networks trained with the same recipe and budget. The question: does early exit with risk
+ * control (method.md §1–§4) give more accuracy per image/s than simply training a smaller or larger static network?
+ *
+ * <p>Static members: a ResNet spec {@code widths|strides|blocks|stem} ({@code 32,64,128|1,2,2|1,1,1|32}). A member with
+ * several stages is trained with exit weights 0, …, 0, 1 (only the last exit learns) and timed as the full model
+ * ({@link EarlyExitPredictor#fullModel}: every stage, the last head only), so it is a single-exit network in both
+ * training and compute; its unused heads cost a few hundred multiply-adds in training only.
+ *
+ * <p>The early-exit network: {@code --eenn DIR} (a saved model, e.g. the main job's cached one) or, by default,
+ * eenn-models' default architecture trained here with the same recipe. The test set is split in two seeded halves:
+ * each controller ({@code --controllers crc,ucb-wsr}) certifies the risk ({@code --risk prediction-gap}) at each ε
+ * on the calibration half, and real early exit with that policy is timed on the other half (decisions checked
+ * against the simulated exit), with the risk those exits give on the test half. Static members and the EENN's own
+ * full model are timed on the same half.
+ *
+ * <p>{@code --fold} runs every network with batch norm folded into its convolutions
+ * ({@link ComputationGraphModel#withFoldedBatchNorm()}); the EENN's outputs, and so its calibration, are then the
+ * folded model's too, as a deployment would calibrate them.
+ *
+ * <p>Trained models are cached under {@code --out}/models, one folder per (architecture, recipe); a second run only
+ * measures. Writes {@code frontier.csv} and {@code frontier.png} (two panels: batch 128, batch 1) to {@code --out}.
+ *
+ * <pre>
+ * OMP_WAIT_POLICY=PASSIVE java $JOPTS -cp $CP org.eennrc.bench.FrontierBench [--out runs/frontier]
+ *      [--family "16,32,64|1,2,2|1,1,1|16;..."] [--eenn DIR] [--data-dir DIR] [--epochs 4] [--max-train 0]
+ *      [--batch 128] [--lr 3e-3] [--risk prediction-gap] [--controllers crc,ucb-wsr]
+ *      [--epsilons 0.01,0.02,...,0.10] [--delta 0.1] [--seed 1] [--max-test 0] [--infer-batch 128]
+ *      [--repeats 3] [--latency-samples 300] [--fold]
+ * </pre>
+ */
+public final class FrontierBench {
+    private static final Set<String> OPTIONS = Set.of("out", "family", "eenn", "data-dir", "epochs", "max-train",
+            "batch", "lr", "risk", "controllers", "epsilons", "delta", "seed", "max-test", "infer-batch", "repeats",
+            "latency-samples", "fold");
+
+    /** The default static family: narrower, shallower, wider and deeper than the default early-exit network. */
+    static final String DEFAULT_FAMILY = String.join(";",
+            "16,32,64|1,2,2|1,1,1|16",
+            "32,64,128|1,2,2|1,1,1|32",
+            "32,64,128,128|1,2,2,1|1,1,1,1|32",
+            "64,64,128,128|1,2,2,1|1,1,1,1|32",
+            "64,128,256|1,2,2|1,1,1|32",
+            "64,64,128,128|1,2,2,1|2,2,2,2|32");
+
+    private FrontierBench() {
+    }
+
+    /** One point of the frontier. */
+    record Point(String kind, String name, String controller, double epsilon, double lambda, double accuracy,
+                 double testRisk, double meanMacs, double imgsBatch, double imgsOne, double medianMsOne,
+                 boolean sameAsSimulated) {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        System.setProperty("java.awt.headless", "true"); // the figure is drawn off-screen
+        Dl4jRuntime.configureProcess();
+        Args a = new Args(argv, OPTIONS);
+        Dl4jRuntime.init();
+        long t0 = System.nanoTime();
+        Path out = Path.of(a.get("out", "runs/frontier"));
+        int inferBatch = a.getInt("infer-batch", 128);
+        int repeats = a.getInt("repeats", 3);
+        int latencyN = a.getInt("latency-samples", 300);
+        int maxTest = a.getInt("max-test", 0);
+        double delta = a.getDouble("delta", 0.1);
+        double[] epsilons = a.getDoubles("epsilons",
+                new double[] {0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10});
+        String risk = a.get("risk", "prediction-gap");
+        List<String> controllers = List.of(a.get("controllers", "crc,ucb-wsr").split(","));
+        if (inferBatch < 1 || repeats < 1 || latencyN < 1 || maxTest < 0) {
+            throw new IllegalArgumentException("--infer-batch, --repeats and --latency-samples must be >= 1, "
+                    + "--max-test >= 0");
+        }
+        TrainConfig d = TrainConfig.defaults();
+        TrainConfig recipe = d.toBuilder()
+                .epochs(a.getInt("epochs", d.epochs()))
+                .batchSize(a.getInt("batch", d.batchSize()))
+                .learningRate(a.getDouble("lr", d.learningRate()))
+                .maxTrainImages(a.getInt("max-train", 0))
+                .build();
+        Path dataDir = a.has("data-dir") ? Path.of(a.get("data-dir", "")) : null;
+        FashionMnist data = FashionMnist.load(dataDir, recipe.validationSize(), recipe.splitSeed());
+        ImageSet test = data.test();
+        if (maxTest > 0 && maxTest < test.size()) {
+            test = test.range(0, maxTest);
+        }
+        int[] perm = FashionMnist.permutation(test.size(), a.getInt("seed", 1));
+        int[] cal = Arrays.copyOfRange(perm, 0, test.size() / 2);
+        int[] rest = Arrays.copyOfRange(perm, test.size() / 2, perm.length);
+        Arrays.sort(cal);
+        Arrays.sort(rest);
+        ImageSet evalSet = test.subset(rest);
+        System.out.printf(Locale.ROOT, "[frontier] %s; recipe %s; %d calibration / %d test images; batch norm "
+                + "folded: %b; load %s%n", Dl4jRuntime.describe(), recipe, cal.length, rest.length, a.flag("fold"), load());
+
+        List<Point> points = new ArrayList<>();
+        // 1. the early-exit network and its certified operating points
+        ModelIO.TrainedModel eenn = a.has("eenn") ? ModelIO.load(Path.of(a.get("eenn", "")))
+                : trained(MultiExitResNetConfig.defaults(), recipe, data, out, false);
+        boolean fold = a.flag("fold");
+        ComputationGraphModel model = folded(MultiExitResNet.earlyExitModel(eenn.config(), eenn.graph()), fold);
+        ExitOutputs all = model.outputs(test.iterator(500));
+        ExitOutputs calOut = all.subset(cal);
+        ExitOutputs testOut = all.subset(rest);
+        double[] cum = model.cumulativeCost();
+        EarlyExitPredictor predictor = model.predictor();
+        String eennName = "eenn " + arch(eenn.config());
+        Timing fullT = time(predictor, evalSet, null, inferBatch, repeats, latencyN);
+        Risk riskFn = Registry.current().risk(risk);
+        points.add(new Point("eenn-full", eennName, "", Double.NaN, 1.0, fullT.result.accuracy(evalSet.labels()),
+                testRisk(riskFn, testOut, fullT.result), model.fullModelCost(), fullT.imgsBatch, fullT.imgsOne, fullT.medianMs, true));
+        print(points.get(points.size() - 1));
+        Map<Double, Timing> byLambda = new HashMap<>();
+        for (String c : controllers) {
+            for (double eps : epsilons) {
+                Calibrator calibrator = Calibrator.builder().risk(risk).controller(c.trim()).epsilon(eps).delta(delta)
+                        .build();
+                ExitPolicy policy = calibrator.fit(calOut);
+                ExitResult sim = policy.apply(testOut);
+                Timing t = byLambda.get(policy.lambda());
+                if (t == null) {
+                    t = time(predictor, evalSet, policy, inferBatch, repeats, latencyN);
+                    byLambda.put(policy.lambda(), t);
+                }
+                points.add(new Point("eenn", eennName, c.trim(), eps, policy.lambda(),
+                        t.result.accuracy(evalSet.labels()), testRisk(riskFn, testOut, t.result), sim.meanCost(cum), t.imgsBatch, t.imgsOne, t.medianMs,
+                        t.result.sameDecisions(sim)));
+                print(points.get(points.size() - 1));
+            }
+        }
+        // 2. the static family, same recipe, same test half
+        for (String spec : a.get("family", DEFAULT_FAMILY).split(";")) {
+            MultiExitResNetConfig cfg = member(spec.trim());
+            double[] w = new double[cfg.numExits()];
+            w[w.length - 1] = 1;
+            ModelIO.TrainedModel m = trained(cfg, recipe.toBuilder().exitWeights(w).build(), data, out, true);
+            ComputationGraphModel sm = folded(MultiExitResNet.earlyExitModel(m.config(), m.graph()), fold);
+            Timing t = time(sm.predictor(), evalSet, null, inferBatch, repeats, latencyN);
+            points.add(new Point("static", "static " + arch(cfg), "", Double.NaN, 1.0,
+                    t.result.accuracy(evalSet.labels()), Double.NaN, sm.fullModelCost(), t.imgsBatch, t.imgsOne, t.medianMs, true));
+            print(points.get(points.size() - 1));
+        }
+        writeCsv(out.resolve("frontier.csv"), points, inferBatch);
+        writeFigure(out.resolve("frontier.png"), points, inferBatch, load());
+        System.out.printf(Locale.ROOT, "[frontier] wrote %s and %s; load %s; peak_rss_mib=%.0f wall_s=%.1f%n",
+                out.resolve("frontier.csv"), out.resolve("frontier.png"), load(), Rss.peakMiB(),
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The risk on the test half of the exits real early exit took (method.md §2: the mean loss). */
+    static double testRisk(Risk risk, ExitOutputs outputs, ExitResult r) {
+        double sum = 0;
+        int[] exits = r.exits();
+        for (int i = 0; i < exits.length; i++) {
+            sum += risk.loss(outputs, i, exits[i]);
+        }
+        return sum / exits.length;
+    }
+
+    private static ComputationGraphModel folded(ComputationGraphModel m, boolean fold) {
+        return fold ? m.withFoldedBatchNorm() : m;
+    }
+
+    /** A static member from {@code widths|strides|blocks|stem}. */
+    static MultiExitResNetConfig member(String spec) {
+        String[] p = spec.split("\\|");
+        if (p.length != 4) {
+            throw new IllegalArgumentException("a family member is widths|strides|blocks|stem, e.g. "
+                    + "32,64,128|1,2,2|1,1,1|32; got '" + spec + "'");
+        }
+        try {
+            return MultiExitResNetConfig.defaults().toBuilder().widths(ints(p[0])).strides(ints(p[1]))
+                    .blocks(ints(p[2])).stemWidth(Integer.parseInt(p[3].trim())).headHidden(0).seed(42).build();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("family member '" + spec + "': " + e.getMessage());
+        }
+    }
+
+    private static int[] ints(String s) {
+        return Arrays.stream(s.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    }
+
+    static String arch(MultiExitResNetConfig c) {
+        return "w" + Arrays.toString(c.widths()).replace(" ", "") + " s" + Arrays.toString(c.strides()).replace(" ", "")
+                + " b" + Arrays.toString(c.blocks()).replace(" ", "") + " stem" + c.stemWidth();
+    }
+
+    /**
+     * The trained model of (architecture, recipe) from the cache folder, training it when absent. The folder name
+     * is a hash of both descriptions; the description is stored next to the model and must match on reuse.
+     */
+    static ModelIO.TrainedModel trained(MultiExitResNetConfig cfg, TrainConfig recipe, FashionMnist data, Path out,
+                                        boolean isStatic) throws IOException {
+        String key = cfg + " " + recipe;
+        Path dir = out.resolve("models").resolve((isStatic ? "static-" : "eenn-")
+                + String.format(Locale.ROOT, "%08x", key.hashCode()));
+        Path done = dir.resolve("frontier-key.txt");
+        if (Files.exists(done)) {
+            String stored = Files.readString(done, StandardCharsets.UTF_8);
+            if (!stored.equals(key)) {
+                throw new IllegalStateException(dir + " holds another model (" + stored + "); remove it or use "
+                        + "another --out");
+            }
+            System.out.println("[frontier] reusing " + dir + ": " + cfg);
+            return ModelIO.load(dir);
+        }
+        System.out.println("[frontier] training " + (isStatic ? "static " : "early-exit ") + cfg + " into " + dir);
+        // a folder without the key is an interrupted run of this bench: continue from its last checkpoint if any
+        boolean resume = false;
+        Path checkpoints = dir.resolve("checkpoints");
+        if (Files.isDirectory(checkpoints)) {
+            try (var files = Files.list(checkpoints)) {
+                resume = files.findAny().isPresent();
+            }
+        }
+        Trainer.TrainResult r = Trainer.train(cfg, recipe, data.train(), data.validation(), dir, resume, 0,
+                TrainingListener.printing(System.out, "img"));
+        System.out.printf(Locale.ROOT, "[frontier] trained in %.1f s (%.0f images/s)%n", r.wallSeconds(),
+                r.trainImagesPerSecond());
+        AtomicFiles.write(done, o -> o.write(key.getBytes(StandardCharsets.UTF_8)));
+        return ModelIO.load(dir);
+    }
+
+    /** Throughput at the batch size (best of repeats) and batch-1 latencies of the full model or of a policy. */
+    record Timing(ExitResult result, double imgsBatch, double imgsOne, double medianMs) {
+    }
+
+    static Timing time(EarlyExitPredictor p, ImageSet set, ExitPolicy policy, int batch, int repeats, int latencyN) {
+        ImageSet few = set.range(0, Math.min(50, set.size()));
+        run(p, set, policy, batch); // warm-up: every batch shape (oneDNN builds primitives per shape)
+        run(p, few, policy, 1);
+        double best = Double.MAX_VALUE;
+        ExitResult r = null;
+        for (int i = 0; i < repeats; i++) {
+            r = run(p, set, policy, batch);
+            best = Math.min(best, r.seconds());
+        }
+        ImageSet lat = set.range(0, Math.min(latencyN, set.size()));
+        double[] ms = new double[lat.size()];
+        for (int i = 0; i < ms.length; i++) {
+            ms[i] = run(p, lat.range(i, i + 1), policy, 1).seconds() * 1000;
+        }
+        double mean = Arrays.stream(ms).average().orElse(Double.NaN);
+        double[] s = ms.clone();
+        Arrays.sort(s);
+        return new Timing(r, set.size() / best, 1000 / mean, s[s.length / 2]);
+    }
+
+    private static ExitResult run(EarlyExitPredictor p, ImageSet set, ExitPolicy policy, int batch) {
+        return policy == null ? p.fullModel(set.iterator(batch)) : p.predict(set.iterator(batch), policy);
+    }
+
+    private static void print(Point q) {
+        System.out.printf(Locale.ROOT, "[frontier] POINT %s %s %s eps=%s lambda=%.2f acc=%.4f test_risk=%.4f "
+                        + "macs_M=%.3f img_s=%.0f img_s_b1=%.0f median_ms_b1=%.3f same_as_simulated=%b%n", q.kind,
+                q.name, q.controller.isEmpty() ? "-" : q.controller, Double.isNaN(q.epsilon) ? "-" : q.epsilon,
+                q.lambda, q.accuracy, q.testRisk, q.meanMacs / 1e6, q.imgsBatch, q.imgsOne, q.medianMsOne, q.sameAsSimulated);
+    }
+
+    static void writeCsv(Path file, List<Point> points, int batch) throws IOException {
+        AtomicFiles.write(file, o -> {
+            PrintWriter w = new PrintWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8));
+            w.println("kind,name,controller,epsilon,lambda,test_accuracy,test_risk,mean_macs,images_per_s_batch" + batch
+                    + ",images_per_s_batch1,median_ms_batch1,same_as_simulated");
+            for (Point q : points) {
+                w.printf(Locale.ROOT, "%s,\"%s\",%s,%s,%.2f,%.4f,%s,%.0f,%.1f,%.1f,%.4f,%b%n", q.kind, q.name,
+                        q.controller, Double.isNaN(q.epsilon) ? "" : String.format(Locale.ROOT, "%.2f", q.epsilon),
+                        q.lambda, q.accuracy,
+                        Double.isNaN(q.testRisk) ? "" : String.format(Locale.ROOT, "%.4f", q.testRisk), q.meanMacs, q.imgsBatch, q.imgsOne, q.medianMsOne, q.sameAsSimulated);
+            }
+            w.flush();
+        });
+    }
+
+    /** Two panels side by side: accuracy against images/s (log axis) at the batch size and at batch 1. */
+    static void writeFigure(Path file, List<Point> points, int batch, String load) throws IOException {
+        int pw = 640;
+        int ph = 460;
+        int th = 40;
+        BufferedImage img = new BufferedImage(2 * pw, ph + th, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        g.drawString("Fashion-MNIST: test accuracy vs measured images/s (load " + load + ")", 12, 26);
+        panel("batch " + batch, points, true).draw(g, new java.awt.geom.Rectangle2D.Double(0, th, pw, ph));
+        panel("batch 1", points, false).draw(g, new java.awt.geom.Rectangle2D.Double(pw, th, pw, ph));
+        g.dispose();
+        AtomicFiles.write(file, o -> ImageIO.write(img, "png", o));
+    }
+
+    private static JFreeChart panel(String title, List<Point> points, boolean atBatch) {
+        Map<String, XYSeries> series = new LinkedHashMap<>();
+        for (Point q : points) {
+            String name = switch (q.kind) {
+                case "eenn" -> "early exit, " + q.controller;
+                case "eenn-full" -> "early-exit net, full model";
+                default -> "static networks";
+            };
+            series.computeIfAbsent(name, k -> new XYSeries(k, false, true))
+                    .add(atBatch ? q.imgsBatch : q.imgsOne, q.accuracy);
+        }
+        XYSeriesCollection ds = new XYSeriesCollection();
+        series.values().forEach(ds::addSeries);
+        LogAxis x = new LogAxis("images/s (" + title + ", log scale)");
+        x.setSmallestValue(1);
+        x.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+        NumberAxis y = new NumberAxis("test accuracy (test half)");
+        y.setAutoRangeIncludesZero(false);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(false, true);
+        Color[] palette = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x7f7f7f)};
+        for (int i = 0; i < ds.getSeriesCount(); i++) {
+            r.setSeriesPaint(i, palette[i % palette.length]);
+            r.setSeriesStroke(i, new BasicStroke(1.5f));
+        }
+        XYPlot plot = new XYPlot(ds, x, y, r);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
