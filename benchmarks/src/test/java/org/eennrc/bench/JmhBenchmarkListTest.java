@@ -17,7 +17,8 @@ class JmhBenchmarkListTest {
             assertThat(in).as("META-INF/BenchmarkList (written by jmh-generator-annprocess)").isNotNull();
             String list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             assertThat(list).contains("org.eennrc.bench.CalmProtocolBench", "protocol")
-                    .contains("org.eennrc.bench.LossMatrixBench", "allFive", "exitTable", "lossMatrix");
+                    .contains("org.eennrc.bench.LossMatrixBench", "allFive", "exitTable", "lossMatrix")
+                    .contains("org.eennrc.bench.ParetoBench", "calibrate", "stats", "protocol");
         }
     }
 }

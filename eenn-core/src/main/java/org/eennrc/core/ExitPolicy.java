@@ -22,7 +22,8 @@ import org.eennrc.risk.io.AtomicFiles;
 import org.eennrc.risk.provenance.FileDigest;
 
 /**
- * A calibrated early-exit policy: which confidence measure, which shared threshold λ̂ (method.md §1), and the
+ * A calibrated early-exit policy: which confidence measure, which threshold (one λ̂ shared by all exits, method.md
+ * §1, or one per exit, method.md §7), and the
  * certificate that says what was controlled and how (method.md §3–4). It is what calibration produces and what
  * deployment consumes, so it is saved as a small JSON file and {@link #apply applied} to new outputs.
  *
@@ -34,17 +35,23 @@ import org.eennrc.risk.provenance.FileDigest;
  * The checksum detects edits and corruption, not forgery: anyone can recompute it.
  *
  * @param confidence the confidence measure's name (see {@link ConfidenceMeasures})
- * @param lambda the threshold λ̂: a sample exits at the first exit whose confidence is strictly above it
+ * @param lambda the shared threshold λ̂: a sample exits at the first exit whose confidence is strictly above it; NaN
+ *     for a per-exit policy
+ * @param exitThresholds null for a shared threshold, else λ̂_1 … λ̂_{L−1} (method.md §7): a sample exits at the first
+ *     exit l whose confidence is strictly above λ̂_l
  * @param numExits L of the model the policy was calibrated for
  * @param certificate what the threshold guarantees
  */
-public record ExitPolicy(String confidence, double lambda, int numExits, Certificate certificate) {
+public record ExitPolicy(String confidence, double lambda, List<Double> exitThresholds, int numExits,
+        Certificate certificate) {
 
     /**
      * Format version written to JSON. Version 2 added the grid, {@code certified_on} and {@code content_sha256};
-     * version-1 policies are still read ({@link #read}), as carrying no integrity data.
+     * version 3 added per-exit thresholds ({@code exit_thresholds}, with {@code lambda} null, and the certificate's
+     * {@code configurations}). Version-2 policies are still read and verified; version-1 policies are read
+     * ({@link #read}) as carrying no integrity data.
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
 
     /** The value of the {@code format} field. */
     static final String FORMAT = "eenn-rc exit policy";
@@ -96,16 +103,26 @@ public record ExitPolicy(String confidence, double lambda, int numExits, Certifi
      * @param expectedSaving the relative compute saving on the calibration set at λ̂ (NaN if unknown)
      * @param grid the threshold grid k̂ indexes (λ̂ must be its value k̂), or null for a threshold set by hand
      * @param certifiedOn the outputs and model the threshold was certified on
+     * @param configurations for per-exit thresholds, the configuration family (and split) they were chosen from;
+     *     {@code gridIndex} is then the configuration's index in it. Null for a shared threshold
      */
     public record Certificate(String risk, String controller, double epsilon, double delta, int n,
             Guarantee guarantee, boolean feasible, int gridIndex, double calibrationRisk, String lossTransform,
-            double expectedSaving, LambdaGrid grid, CertifiedOn certifiedOn) {
+            double expectedSaving, LambdaGrid grid, CertifiedOn certifiedOn, String configurations) {
         public Certificate {
             Objects.requireNonNull(risk, "risk");
             Objects.requireNonNull(controller, "controller");
             Objects.requireNonNull(guarantee, "guarantee");
             if (lossTransform == null) lossTransform = "none";
             if (certifiedOn == null) certifiedOn = CertifiedOn.UNKNOWN;
+        }
+
+        /** A certificate of a shared threshold. */
+        public Certificate(String risk, String controller, double epsilon, double delta, int n, Guarantee guarantee,
+                boolean feasible, int gridIndex, double calibrationRisk, String lossTransform, double expectedSaving,
+                LambdaGrid grid, CertifiedOn certifiedOn) {
+            this(risk, controller, epsilon, delta, n, guarantee, feasible, gridIndex, calibrationRisk, lossTransform,
+                    expectedSaving, grid, certifiedOn, null);
         }
 
         /** A certificate with no grid and nothing known about what it was certified on (a threshold set by hand). */
@@ -116,15 +133,47 @@ public record ExitPolicy(String confidence, double lambda, int numExits, Certifi
         }
     }
 
+    /** A policy of one shared threshold λ. */
+    public ExitPolicy(String confidence, double lambda, int numExits, Certificate certificate) {
+        this(confidence, lambda, null, numExits, certificate);
+    }
+
+    /** A policy of per-exit thresholds λ_1 … λ_{L−1} (method.md §7). */
+    public static ExitPolicy perExit(String confidence, double[] thresholds, int numExits, Certificate certificate) {
+        List<Double> t = new ArrayList<>(thresholds.length);
+        for (double v : thresholds) t.add(v);
+        return new ExitPolicy(confidence, Double.NaN, t, numExits, certificate);
+    }
+
     /**
-     * @throws IllegalArgumentException if λ lies outside [0, 1], there is no exit, or the certificate names a grid
-     *     on which index k̂ is not λ̂
+     * @throws IllegalArgumentException if a threshold lies outside [0, 1], there is no exit, a per-exit policy has not
+     *     L − 1 thresholds (or also a shared λ, or a grid), or the certificate names a grid on which index k̂ is not λ̂
      */
     public ExitPolicy {
         Objects.requireNonNull(confidence, "confidence");
         Objects.requireNonNull(certificate, "certificate");
-        if (!(lambda >= 0 && lambda <= 1)) throw new IllegalArgumentException("λ must be in [0, 1], got " + lambda);
         if (numExits < 1) throw new IllegalArgumentException("numExits must be >= 1, got " + numExits);
+        if (exitThresholds != null) {
+            exitThresholds = List.copyOf(exitThresholds);
+            if (exitThresholds.size() != numExits - 1) {
+                throw new IllegalArgumentException("a per-exit policy for " + numExits + " exits needs " + (numExits - 1)
+                        + " thresholds (none for the last exit), got " + exitThresholds.size());
+            }
+            for (int l = 0; l < exitThresholds.size(); l++) {
+                double v = exitThresholds.get(l);
+                if (!(v >= 0 && v <= 1)) {
+                    throw new IllegalArgumentException("threshold of exit " + l + " must be in [0, 1], got " + v);
+                }
+            }
+            if (!Double.isNaN(lambda)) {
+                throw new IllegalArgumentException("a per-exit policy has no shared λ (lambda must be null), got " + lambda);
+            }
+            if (certificate.grid() != null) {
+                throw new IllegalArgumentException("a per-exit policy has no shared-λ grid (certificate grid must be null)");
+            }
+        } else if (!(lambda >= 0 && lambda <= 1)) {
+            throw new IllegalArgumentException("λ must be in [0, 1], got " + lambda);
+        }
         LambdaGrid g = certificate.grid();
         if (g != null) {
             int k = certificate.gridIndex();
@@ -152,6 +201,18 @@ public record ExitPolicy(String confidence, double lambda, int numExits, Certifi
                 result.guarantee(), result.feasible(), result.index(), result.calibrationRisk(),
                 result.transform().describe(), expectedSaving, Objects.requireNonNull(grid, "grid"), on);
         return new ExitPolicy(confidence, result.lambda(grid), numExits, c);
+    }
+
+    /** Whether the policy has one threshold per exit (method.md §7) rather than one shared λ. */
+    public boolean isPerExit() {
+        return exitThresholds != null;
+    }
+
+    /** The threshold of each exit but the last, λ_0 … λ_{L−2} (0-based; all λ for a shared policy). */
+    public double[] thresholds() {
+        double[] t = new double[numExits - 1];
+        for (int l = 0; l < t.length; l++) t[l] = exitThresholds == null ? lambda : exitThresholds.get(l);
+        return t;
     }
 
     // ------------------------------------------------------------------ apply
@@ -208,7 +269,8 @@ public record ExitPolicy(String confidence, double lambda, int numExits, Certifi
         double[] conf = LossMatrixBuilder.checkedConfidences(measure, outputs);
         int n = outputs.numSamples();
         int[] exits = new int[n];
-        for (int i = 0; i < n; i++) exits[i] = ExitRule.exit(conf, i, numExits, lambda);
+        double[] th = thresholds();
+        for (int i = 0; i < n; i++) exits[i] = ExitRule.exit(conf, i, numExits, th);
         return exits;
     }
 
@@ -291,11 +353,13 @@ public record ExitPolicy(String confidence, double lambda, int numExits, Certifi
         cert.put("loss_transform", certificate.lossTransform());
         cert.put("expected_saving", certificate.expectedSaving());
         cert.put("certified_on", on);
+        cert.put("configurations", certificate.configurations());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
         m.put("version", FORMAT_VERSION);
         m.put("confidence", confidence);
         m.put("lambda", lambda);
+        m.put("exit_thresholds", exitThresholds);
         m.put("num_exits", numExits);
         m.put("certificate", cert);
         return m;
@@ -334,6 +398,13 @@ public record ExitPolicy(String confidence, double lambda, int numExits, Certifi
             sb.append(v);
         } else if (v instanceof Double d) {
             sb.append(Double.isFinite(d) ? Double.toString(d) : "null");
+        } else if (v instanceof List<?> list) {
+            sb.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                if (i > 0) sb.append(',');
+                canonical(sb, list.get(i) instanceof Long x ? (Object) x.doubleValue() : list.get(i));
+            }
+            sb.append(']');
         } else if (v instanceof Map<?, ?> m) {
             sb.append('{');
             boolean first = true;
@@ -426,15 +497,16 @@ public record ExitPolicy(String confidence, double lambda, int numExits, Certifi
     public static Loaded parse(String json) {
         Map<String, Object> m = MiniJson.parse(json);
         Object version = m.get("version");
-        if (!(version instanceof Long v) || (v != 1 && v != FORMAT_VERSION)) {
+        if (!(version instanceof Long v) || v < 1 || v > FORMAT_VERSION) {
             throw new IllegalArgumentException("policy JSON has version " + version + ", expected " + FORMAT_VERSION
-                    + " (or 1)");
+                    + " (or 2 or 1)");
         }
         if (m.containsKey("format") && !FORMAT.equals(m.get("format"))) {
             throw new IllegalArgumentException("policy JSON has format " + m.get("format") + ", expected '" + FORMAT
                     + "'");
         }
-        boolean v2 = v == FORMAT_VERSION;
+        boolean v2 = v >= 2;
+        boolean v3 = v >= 3;
         Object c = m.get("certificate");
         if (!(c instanceof Map<?, ?>)) throw new IllegalArgumentException("policy JSON has no 'certificate' object");
         @SuppressWarnings("unchecked")
@@ -465,18 +537,47 @@ public record ExitPolicy(String confidence, double lambda, int numExits, Certifi
             on = new CertifiedOn(hash(om, "outputs_sha256"), hash(om, "outputs_file_sha256"),
                     hash(om, "model_sha256"));
         }
+        String configurations = null;
+        List<Double> exitThresholds = null;
+        if (v3) {
+            Object cv = field(cert, "configurations");
+            if (cv != null && !(cv instanceof String)) {
+                throw new IllegalArgumentException("policy JSON field 'configurations' is not a string or null");
+            }
+            configurations = (String) cv;
+            Object tv = field(m, "exit_thresholds");
+            if (tv != null) {
+                if (!(tv instanceof List<?> list)) {
+                    throw new IllegalArgumentException("policy JSON field 'exit_thresholds' is not an array or null");
+                }
+                exitThresholds = new ArrayList<>();
+                for (Object x : list) {
+                    if (!(x instanceof Number num)) {
+                        throw new IllegalArgumentException("policy JSON field 'exit_thresholds' holds " + x
+                                + ", not a number");
+                    }
+                    exitThresholds.add(num.doubleValue());
+                }
+            }
+        }
         Certificate certificate = new Certificate(str(cert, "risk"), str(cert, "controller"), num(cert, "epsilon"),
                 num(cert, "delta"), (int) integer(cert, "n"), guarantee, bool(cert, "feasible"),
                 (int) integer(cert, "index"), num(cert, "calibration_risk"), str(cert, "loss_transform"),
-                num(cert, "expected_saving"), grid, on);
-        ExitPolicy policy = new ExitPolicy(str(m, "confidence"), num(m, "lambda"), (int) integer(m, "num_exits"),
-                certificate);
+                num(cert, "expected_saving"), grid, on, configurations);
+        ExitPolicy policy = new ExitPolicy(str(m, "confidence"), num(m, "lambda"), exitThresholds,
+                (int) integer(m, "num_exits"), certificate);
         if (v2) { // after the fields, so that a renamed field is reported as missing
-            knownFields(m, "", Set.of("format", "version", "confidence", "lambda", "num_exits", "certificate",
-                    CHECKSUM_FIELD));
-            knownFields(cert, "certificate.", Set.of("risk", "controller", "epsilon", "delta", "n", "guarantee",
-                    "guarantee_text", "feasible", "index", "grid", "calibration_risk", "loss_transform",
+            Set<String> top = new java.util.HashSet<>(Set.of("format", "version", "confidence", "lambda", "num_exits",
+                    "certificate", CHECKSUM_FIELD));
+            Set<String> certFields = new java.util.HashSet<>(Set.of("risk", "controller", "epsilon", "delta", "n",
+                    "guarantee", "guarantee_text", "feasible", "index", "grid", "calibration_risk", "loss_transform",
                     "expected_saving", "certified_on"));
+            if (v3) {
+                top.add("exit_thresholds");
+                certFields.add("configurations");
+            }
+            knownFields(m, "", top);
+            knownFields(cert, "certificate.", certFields);
         }
         policy.checkRanges();
         Integrity integrity;

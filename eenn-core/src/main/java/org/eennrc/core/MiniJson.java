@@ -1,12 +1,14 @@
 package org.eennrc.core;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.eennrc.risk.internal.JsonWriter;
 
 /**
  * A tiny JSON parser (and, through the shared {@link JsonWriter}, writer) for small records (objects of strings,
- * numbers, booleans, null and nested objects; no arrays). eenn-core stays free of JSON libraries; this is all a
+ * numbers, booleans, null, nested objects and arrays as {@link List}s). eenn-core stays free of JSON libraries; this is all a
  * saved policy needs. Non-finite numbers are written as null.
  */
 final class MiniJson {
@@ -93,6 +95,7 @@ final class MiniJson {
             if (pos >= s.length()) throw error("missing value");
             char c = s.charAt(pos);
             if (c == '{') return object();
+            if (c == '[') return array();
             if (c == '"') return string();
             if (s.startsWith("true", pos)) {
                 pos += 4;
@@ -115,6 +118,30 @@ final class MiniJson {
                 return Double.parseDouble(num);
             } catch (NumberFormatException e) {
                 throw error("bad number '" + num + "'");
+            }
+        }
+
+        List<Object> array() {
+            expect('[');
+            if (++depth > MAX_DEPTH) throw error("arrays nested deeper than " + MAX_DEPTH + " levels");
+            try {
+                List<Object> out = new ArrayList<>();
+                ws();
+                if (pos < s.length() && s.charAt(pos) == ']') {
+                    pos++;
+                    return out;
+                }
+                while (true) {
+                    ws();
+                    out.add(value());
+                    ws();
+                    if (pos >= s.length()) throw error("unterminated array");
+                    char c = s.charAt(pos++);
+                    if (c == ']') return out;
+                    if (c != ',') throw error("expected ',' or ']'");
+                }
+            } finally {
+                depth--;
             }
         }
 

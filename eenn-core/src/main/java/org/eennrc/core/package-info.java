@@ -8,8 +8,9 @@
  * {@link org.eennrc.core.LossMatrixBuilder} (every risk's loss matrix in O(N (L + K)), §1),
  * {@link org.eennrc.core.Risks} (the five risks of §2), {@link org.eennrc.core.ConfidenceMeasures} (§1),
  * {@link org.eennrc.core.Efficiency} (cost and saving per threshold, §5),
- * {@link org.eennrc.core.MonotonicityDiagnostic} (§3) and {@link org.eennrc.core.ExitPolicy} (a calibrated
- * threshold with its certificate, saved as JSON and applied to new outputs).
+ * {@link org.eennrc.core.MonotonicityDiagnostic} (§3), {@link org.eennrc.core.ExitPolicy} (a calibrated
+ * threshold with its certificate, saved as JSON and applied to new outputs; one threshold per exit in format
+ * version 3) and {@link org.eennrc.core.PerExitCalibrator} (per-exit thresholds certified by Pareto Testing, §7).
  *
  * <p>Dense tasks (§6): {@link org.eennrc.core.LossTable} (a per-exit loss table with declared bounds, carried by
  * {@link org.eennrc.core.ExitOutputs}, which may hold only tables), {@link org.eennrc.core.TableRisk} (a risk read

@@ -105,12 +105,12 @@ class ExitPolicyTest {
         Path f = tmp.resolve("p.json");
         p.save(f);
         String text = Files.readString(f);
-        assertThat(text).contains("\"version\": 2").contains("\"grid\": \"uniform(101)\"")
+        assertThat(text).contains("\"version\": 3").contains("\"grid\": \"uniform(101)\"")
                 .contains("\"outputs_sha256\": \"" + OUTPUTS + "\"").contains("\"outputs_file_sha256\": \"" + FILE + "\"")
                 .contains("\"model_sha256\": \"" + MODEL + "\"").contains("\"content_sha256\": \"" + p.contentSha256() + "\"");
         ExitPolicy.Loaded l = ExitPolicy.read(f);
         assertThat(l.integrity()).isEqualTo(ExitPolicy.Integrity.VERIFIED);
-        assertThat(l.version()).isEqualTo(2);
+        assertThat(l.version()).isEqualTo(3);
         assertThat(l.policy()).isEqualTo(p);
         assertThat(l.problems(MODEL)).isEmpty();
         assertThat(l.warnings(MODEL)).isEmpty();
@@ -126,8 +126,8 @@ class ExitPolicyTest {
         String json = certified().toJson();
         // compact, and the first two fields swapped
         String compact = json.replaceAll("\\s*\n\\s*", "").replace(": ", ":")
-                .replace("\"format\":\"eenn-rc exit policy\",\"version\":2,", "\"version\":2,\"format\":\"eenn-rc exit policy\",");
-        assertThat(compact).startsWith("{\"version\":2,");
+                .replace("\"format\":\"eenn-rc exit policy\",\"version\":3,", "\"version\":3,\"format\":\"eenn-rc exit policy\",");
+        assertThat(compact).startsWith("{\"version\":3,");
         assertThat(ExitPolicy.parse(compact).integrity()).isEqualTo(ExitPolicy.Integrity.VERIFIED);
         assertThat(ExitPolicy.parse(json.replace("\"epsilon\": 0.05", "\"epsilon\": 5.0E-2")).integrity())
                 .isEqualTo(ExitPolicy.Integrity.VERIFIED);
@@ -206,8 +206,8 @@ class ExitPolicyTest {
                 .hasMessageContaining("'feasible' is false but 'index' is 62");
         assertThatThrownBy(() -> ExitPolicy.parse(json.replace(MODEL, "33")))
                 .hasMessageContaining("model_sha256").hasMessageContaining("64 hex digits");
-        assertThatThrownBy(() -> ExitPolicy.parse(json.replace("\"version\": 2", "\"version\": 3")))
-                .hasMessageContaining("version 3");
+        assertThatThrownBy(() -> ExitPolicy.parse(json.replace("\"version\": 3", "\"version\": 4")))
+                .hasMessageContaining("version 4");
         assertThatThrownBy(() -> ExitPolicy.parse(json.replace("eenn-rc exit policy", "something else")))
                 .hasMessageContaining("format");
     }

@@ -70,7 +70,7 @@ public final class EarlyExitPredictor {
             throw new IllegalArgumentException("the policy was calibrated for " + policy.numExits()
                     + " exits but the model has " + model.numExits());
         }
-        return predict(data, policy.lambda(), ConfidenceMeasures.byName(policy.confidence()));
+        return predict(data, policy.thresholds(), ConfidenceMeasures.byName(policy.confidence()));
     }
 
     /** {@link #predict(MultiDataSetIterator, ExitPolicy)} for DL4J's single-input {@code DataSetIterator}. */
@@ -106,7 +106,17 @@ public final class EarlyExitPredictor {
      * bookkeeping, not the iterator's production of the batches.
      */
     public ExitResult predict(MultiDataSetIterator data, double lambda, ConfidenceMeasure measure) {
-        return predict(data, new Run(lambda, classes(measure), null));
+        return predict(data, filled(lambda), measure);
+    }
+
+    /**
+     * Real early exit with one threshold per exit (docs/method.md §7): a sample leaves exit s &lt; L − 1 when its
+     * confidence there is strictly above {@code thresholds[s]}.
+     *
+     * @param thresholds λ_0 … λ_{L−2}, each in [0, 1]
+     */
+    public ExitResult predict(MultiDataSetIterator data, double[] thresholds, ConfidenceMeasure measure) {
+        return predict(data, new Run(thresholds, classes(measure), null));
     }
 
     /**
@@ -117,7 +127,17 @@ public final class EarlyExitPredictor {
      */
     public ExitResult predict(MultiDataSetIterator data, double lambda, ExampleConfidence confidence,
                               AnswerSink sink) {
-        return predict(data, new Run(lambda, dense(confidence), sink));
+        return predict(data, new Run(filled(lambda), dense(confidence), sink));
+    }
+
+    /** λ for every exit but the last: the shared threshold as per-exit ones. */
+    private double[] filled(double lambda) {
+        if (!(lambda >= 0 && lambda <= 1)) {
+            throw new IllegalArgumentException("λ must be in [0, 1], got " + lambda);
+        }
+        double[] thresholds = new double[model.numExits() - 1];
+        Arrays.fill(thresholds, lambda);
+        return thresholds;
     }
 
     private ExitResult predict(MultiDataSetIterator data, Run run) {
@@ -270,7 +290,7 @@ public final class EarlyExitPredictor {
 
     /** The state of one early-exit run. */
     private final class Run {
-        final double lambda;
+        final double[] thresholds;
         final Reader reader;
         final AnswerSink sink;
         final Pending[] pending;
@@ -278,11 +298,17 @@ public final class EarlyExitPredictor {
         int[] exits = new int[1024];
         int batchSize;
 
-        Run(double lambda, Reader reader, AnswerSink sink) {
-            if (!(lambda >= 0 && lambda <= 1)) {
-                throw new IllegalArgumentException("λ must be in [0, 1], got " + lambda);
+        Run(double[] thresholds, Reader reader, AnswerSink sink) {
+            if (thresholds.length != model.numExits() - 1) {
+                throw new IllegalArgumentException(thresholds.length + " thresholds given but the model has "
+                        + model.numExits() + " exits (one threshold per exit but the last)");
             }
-            this.lambda = lambda;
+            for (double t : thresholds) {
+                if (!(t >= 0 && t <= 1)) {
+                    throw new IllegalArgumentException("λ must be in [0, 1], got " + t);
+                }
+            }
+            this.thresholds = thresholds.clone();
             this.reader = reader;
             this.sink = sink;
             pending = new Pending[model.numExits()];
@@ -309,12 +335,12 @@ public final class EarlyExitPredictor {
 
         /**
          * Whether a sample can leave at intermediate exit s at all. A built-in confidence is at most 1 and the rule is
-         * strict ({@code c > λ}), so at λ ≥ 1 none can: the head's probabilities would be computed only to be
+         * strict ({@code c > λ_s}), so at λ_s ≥ 1 none can: the head's probabilities would be computed only to be
          * thrown away, and skipping it changes no decision. A measure from elsewhere (or a per-example confidence)
          * might break the [0, 1] contract, so its head is always run and the decision stays the simulated exit's.
          */
         boolean canExit(int s) {
-            return !(reader.atMostOne() && lambda >= 1);
+            return !(reader.atMostOne() && thresholds[s] >= 1);
         }
 
         /** Runs stage s on the samples {@code ids}; queues the ones that stay for stage s + 1. */
@@ -340,7 +366,7 @@ public final class EarlyExitPredictor {
                 Read eo = reader.read(o.probabilities());
                 double[] conf = eo.confidences();
                 for (int j = 0; j < m; j++) {
-                    if (conf[j] > lambda) { // the exit rule: strict ">"
+                    if (conf[j] > thresholds[s]) { // the exit rule: strict ">"
                         leave(ids[j], s, eo, o.probabilities(), j);
                     } else {
                         keep[kept++] = j;

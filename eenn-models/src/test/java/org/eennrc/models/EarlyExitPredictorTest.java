@@ -1,6 +1,7 @@
 package org.eennrc.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -130,6 +131,48 @@ class EarlyExitPredictorTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> predictor.predict(pool.iterator(64), policy(ConfidenceMeasures.MAX_SOFTMAX, 0.5, 4)))
                 .hasMessageContaining("4 exits").hasMessageContaining("has 3");
+    }
+
+    /** Per-exit thresholds (docs/method.md §7): real early exit takes the same decisions as the simulated policy. */
+    @Test
+    void perExitThresholdsExitLikeTheSimulatedPolicy() {
+        ConfidenceMeasure m = ConfidenceMeasures.MAX_SOFTMAX;
+        int mixed = 0;
+        double[] conf = m.confidences(exported);
+        double q0 = between(conf, 0, 0.5);
+        double q1 = between(conf, 1, 0.3);
+        for (double[] t : new double[][] {{q0, q1}, {between(conf, 0, 0.8), between(conf, 1, 0.6)}, {q0, 1.0},
+                {1.0, q1}, {0.9, 0.3}}) {
+            ExitPolicy p = ExitPolicy.perExit(m.name(), t, 3, new ExitPolicy.Certificate("prediction-gap", "manual",
+                    0.1, Double.NaN, 1, Guarantee.NONE, true, 0, 0, "none", Double.NaN));
+            ExitResult sim = p.apply(exported, m);
+            ExitResult real = predictor.predict(pool.iterator(64), p);
+            assertThat(real.exits()).as("thresholds %s", java.util.Arrays.toString(t)).containsExactly(sim.exits());
+            assertThat(real.predictions()).containsExactly(sim.predictions());
+            int[] h = sim.exitHistogram();
+            if (h[0] > 0 && h[1] > 0) mixed++;
+        }
+        assertThat(mixed).as("configurations where samples leave at both exit 1 and exit 2").isPositive();
+        assertThatThrownBy(() -> predictor.predict(pool.iterator(64), new double[] {0.5}, m))
+                .hasMessageContaining("1 thresholds given but the model has 3 exits");
+        // λ_1 = 1: no sample can leave at exit 1, so its head is skipped there alone
+        int[] calls = new int[3];
+        ExitResult skip = countingHeads(calls).predictor().predict(pool.iterator(64), new double[] {1.0, q1}, m);
+        assertThat(calls[0]).isZero();
+        assertThat(calls[1]).isPositive();
+        assertThat(skip.exits()).containsExactly(ExitPolicy.perExit(m.name(), new double[] {1.0, q1}, 3,
+                new ExitPolicy.Certificate("prediction-gap", "manual", 0.1, Double.NaN, 1, Guarantee.NONE, true, 0, 0,
+                        "none", Double.NaN)).apply(exported, m).exits());
+    }
+
+    /** A threshold halfway between two neighbouring observed confidences of exit e, near quantile q (no ties). */
+    private static double between(double[] conf, int e, double q) {
+        double[] c = new double[conf.length / 3];
+        for (int i = 0; i < c.length; i++) c[i] = conf[i * 3 + e];
+        java.util.Arrays.sort(c);
+        int k = Math.min(c.length - 2, (int) (q * c.length));
+        while (k + 1 < c.length - 1 && c[k + 1] - c[k] < 1e-5) k++;
+        return (c[k] + c[k + 1]) / 2;
     }
 
     /** The stages of the tiny model, each counting the calls that asked for its head's probabilities. */

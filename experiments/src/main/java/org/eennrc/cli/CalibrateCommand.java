@@ -7,11 +7,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.eennrc.core.Calibrator;
+import org.eennrc.core.PerExitCalibrator;
 import org.eennrc.core.Registry;
 import org.eennrc.risk.CalibrationResult;
 import org.eennrc.risk.LambdaGrid;
 import org.eennrc.risk.LossMatrix;
 import org.eennrc.risk.RiskController;
+import org.eennrc.risk.inject.ControllerRegistry;
+import org.eennrc.risk.perexit.Configurations;
+import org.eennrc.risk.perexit.ExitTables;
+import org.eennrc.risk.perexit.ParetoTesting;
+import org.eennrc.risk.perexit.PerExitResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,7 +48,14 @@ import picocli.CommandLine.Spec;
             "  eenn calibrate --outputs outputs.npz --risk prediction-consistency --controller crc \\",
             "      --epsilon 0.05 --save-policy policy.json",
             "With --outputs every sample is in the calibration set and each line also has risk, confidence,",
-            "expected_saving, mean_exit_layer and saving_from (flops or exit_index)."})
+            "expected_saving, mean_exit_layer and saving_from (flops or exit_index).",
+            "",
+            "Per-exit thresholds (method.md §7), certified by Pareto Testing:",
+            "  eenn calibrate --outputs outputs.npz --risk prediction-gap --controller pareto-ltt --per-exit \\",
+            "      --grid 0:1:0.05 --epsilon 0.05 --save-policy policy.json",
+            "Each line then has thresholds (one per exit but the last), configuration (its index in the family),",
+            "num_configurations, configurations, n_opt, n_test, path (the tested configurations), p_values,",
+            "rejected, test_risk instead of index, lambda and statistic."})
 public final class CalibrateCommand implements Callable<Integer> {
 
     @Mixin
@@ -71,6 +84,9 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + "they came from, and a checksum of its content) as JSON, for 'eenn infer --policy'.")
     Path savePolicy;
 
+    @Mixin
+    PerExitOptions perExit;
+
     @Option(names = "--force", description = "Replace an existing --save-policy file (only an eenn exit policy).")
     boolean force;
 
@@ -81,7 +97,29 @@ public final class CalibrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         double[] eps = Inputs.epsilons(epsilons, "--epsilon");
         double d = Inputs.delta(delta);
-        List<RiskController> cs = Inputs.controllers(Registry.current().controllers(), controllers);
+        ControllerRegistry registry = Registry.current().controllers();
+        List<String> perExitNames = PerExitOptions.perExitNames(registry, controllers);
+        perExit.checkUsage(perExitNames);
+        if (perExit.perExit) {
+            List<String> shared = PerExitOptions.sharedNames(registry, controllers);
+            if (!shared.isEmpty()) {
+                throw new UsageException("with --per-exit every controller must be a per-exit one; "
+                        + String.join(", ", shared) + " share one threshold (calibrate them without --per-exit)");
+            }
+            if (input.source.outputs == null) {
+                throw new UsageException("--per-exit needs --outputs (per-exit losses and confidences)");
+            }
+            if (savePolicy != null && (perExitNames.size() != 1 || eps.length != 1)) {
+                throw new CliException("--save-policy needs exactly one controller and one epsilon, got "
+                        + perExitNames.size() + " and " + eps.length);
+            }
+            if (savePolicy != null) {
+                Outputs.checkFile(savePolicy, force, "--save-policy", Outputs::isPolicy, "eenn exit policy");
+            }
+            calibratePerExit(perExit.controllers(registry, perExitNames), eps, d);
+            return EennCli.EXIT_OK;
+        }
+        List<RiskController> cs = Inputs.controllers(registry, controllers);
         if (savePolicy != null && (cs.size() != 1 || eps.length != 1)) {
             throw new CliException("--save-policy needs exactly one controller and one epsilon, got "
                     + cs.size() + " and " + eps.length);
@@ -123,6 +161,63 @@ public final class CalibrateCommand implements Callable<Integer> {
                 o.put("saving_from", r.savingFromFlops() ? "flops" : "exit_index");
                 out.println(Json.line(o));
                 if (savePolicy != null) r.policy().save(savePolicy);
+            }
+        }
+        out.flush();
+    }
+
+    /** {@code --per-exit}: Pareto Testing over the configuration family, one line per (controller, ε). */
+    private void calibratePerExit(List<ParetoTesting> cs, double[] eps, double d) throws IOException {
+        if (lambdasFile != null) throw new CliException("--lambdas does not apply with --per-exit");
+        LossOptions.OutputsInput in = input.loadOutputsInput();
+        ExitTables tables;
+        try {
+            tables = PerExitCalibrator.tables(in.outputs(), in.risk(), in.measure());
+        } catch (IllegalArgumentException ex) {
+            throw new CliException("--outputs " + in.file() + ": " + ex.getMessage(), ex);
+        }
+        Configurations family = perExit.family(tables.numExits());
+        PrintWriter out = spec.commandLine().getOut();
+        boolean flops = in.outputs().hasFlops();
+        for (ParetoTesting c : cs) {
+            for (double e : eps) {
+                PerExitCalibrator.Result res = PerExitCalibrator.calibrate(tables, c, family, e, d);
+                PerExitResult r = res.result();
+                ObjectNode o = Json.object();
+                o.put("controller", r.controller());
+                Json.put(o, "epsilon", r.epsilon());
+                Json.put(o, "delta", r.delta());
+                Json.put(o, "bound", tables.upperBound());
+                o.put("n", r.n());
+                o.put("n_opt", r.nOpt());
+                o.put("n_test", r.nTest());
+                o.put("configuration", r.configuration());
+                o.set("thresholds", Json.array(r.thresholds()));
+                o.put("feasible", r.feasible());
+                o.put("status", r.status());
+                o.put("guarantee", r.guarantee().name().toLowerCase(java.util.Locale.ROOT));
+                o.put("guarantee_statement", r.guarantee().description());
+                o.put("transform", r.transform().describe());
+                Json.put(o, "calibration_risk", r.calibrationRisk());
+                Json.put(o, "test_risk", r.testRisk());
+                o.put("num_configurations", family.size());
+                o.put("configurations", family.description());
+                o.put("split_fraction", c.split());
+                o.put("per_exit_seed", c.seed());
+                com.fasterxml.jackson.databind.node.ArrayNode path = Json.MAPPER.createArrayNode();
+                for (int k : r.path()) path.add(k);
+                o.set("path", path);
+                o.set("p_values", Json.array(r.pValues()));
+                o.put("rejected", r.rejected());
+                o.put("risk", in.risk().name());
+                o.put("confidence", in.measure().name());
+                Json.put(o, "expected_saving", res.expectedSaving());
+                Json.put(o, "mean_exit_layer", res.meanExitLayer());
+                o.put("saving_from", flops ? "flops" : "exit_index");
+                out.println(Json.line(o));
+                if (savePolicy != null) {
+                    PerExitCalibrator.policy(in.outputs(), in.risk(), in.measure(), c, family, res).save(savePolicy);
+                }
             }
         }
         out.flush();

@@ -20,11 +20,13 @@ import picocli.CommandLine.Spec;
         header = "List the registered controllers and their guarantees.",
         mixinStandardHelpOptions = true,
         description = {"List the registered risk controllers (built-in and from plug-ins) and the guarantee each gives:",
-            "  none (the naive baseline), E[R] <= eps (CRC), P(R <= eps) >= 1 - delta (UCB, LTT).",
+            "  none (the naive baseline), E[R] <= eps (CRC), P(R <= eps) >= 1 - delta (UCB, LTT, and the per-exit",
+            "  pareto-ltt controllers, which choose one threshold per exit with --per-exit).",
             "Then the confidence measures and risks, and each plug-in module and jar with its SHA-256."})
 public final class ControllersCommand implements Callable<Integer> {
 
-    @Option(names = "--json", description = "One JSON object per controller (name, guarantee, guarantee_statement), "
+    @Option(names = "--json", description = "One JSON object per controller (name, guarantee, guarantee_statement, and per_exit: true "
+            + "for the per-exit ones), "
             + "then one per plug-in module (plugin_module) and per plug-in jar (plugin_jar, bytes, sha256).")
     boolean json;
 
@@ -35,7 +37,8 @@ public final class ControllersCommand implements Callable<Integer> {
     public Integer call() {
         Registry registry = Registry.current();
         PrintWriter out = spec.commandLine().getOut();
-        int width = registry.controllerNames().stream().mapToInt(String::length).max().orElse(4);
+        int width = java.util.stream.Stream.concat(registry.controllerNames().stream(),
+                registry.controllers().perExitNames().stream()).mapToInt(String::length).max().orElse(4);
         for (String name : registry.controllerNames()) {
             Guarantee g = registry.controller(name).guarantee();
             if (json) {
@@ -46,6 +49,20 @@ public final class ControllersCommand implements Callable<Integer> {
                 out.println(Json.line(o));
             } else {
                 out.println(String.format(Locale.ROOT, "%-" + width + "s  %s", name, g.description()));
+            }
+        }
+        for (String name : registry.controllers().perExitNames()) {
+            Guarantee g = registry.controllers().perExit(name, 0.5, 0).guarantee();
+            if (json) {
+                ObjectNode o = Json.object();
+                o.put("name", name);
+                o.put("guarantee", g.name().toLowerCase(Locale.ROOT));
+                o.put("guarantee_statement", g.description());
+                o.put("per_exit", true);
+                out.println(Json.line(o));
+            } else {
+                out.println(String.format(Locale.ROOT, "%-" + width + "s  %s  (one threshold per exit: --per-exit)",
+                        name, g.description()));
             }
         }
         if (!json) {

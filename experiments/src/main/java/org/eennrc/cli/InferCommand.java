@@ -177,7 +177,8 @@ public final class InferCommand implements Callable<Integer> {
         ExitResult r = predictor.predict(p.data(), policy);
         ObjectNode j = Json.object();
         j.put("samples", r.size());
-        Json.put(j, "lambda", policy.lambda());
+        Json.put(j, "lambda", policy.lambda()); // null for a per-exit policy
+        j.set("thresholds", Json.array(policy.thresholds()));
         j.put("confidence", policy.confidence());
         Json.put(j, "accuracy", r.accuracy(p.labels()));
         Json.put(j, "mean_exit_layer", r.meanExitLayer());

@@ -13,9 +13,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eennrc.core.ConfidenceMeasures;
+import org.eennrc.core.PerExitCalibrator;
 import org.eennrc.core.Registry;
 import org.eennrc.risk.LossMatrix;
 import org.eennrc.risk.RiskController;
+import org.eennrc.risk.inject.ControllerRegistry;
+import org.eennrc.risk.perexit.Configurations;
+import org.eennrc.risk.perexit.ExitTables;
+import org.eennrc.risk.perexit.ParetoTesting;
+import org.eennrc.risk.perexit.PerExitProtocol;
 import org.eennrc.risk.protocol.EfficiencyTable;
 import org.eennrc.risk.protocol.ProgressListener;
 import org.eennrc.risk.protocol.Protocol;
@@ -52,7 +58,11 @@ import picocli.CommandLine.Spec;
             "      --out results/calm-ncal100",
             "On a model's per-exit outputs (cost from the file's flops, or the exit index):",
             "  eenn protocol --outputs outputs.npz --risk prediction-gap --controllers crc,ucb-wsr,ltt-fst \\",
-            "      --n-cal 1000 --trials 100"})
+            "      --n-cal 1000 --trials 100",
+            "Per-exit thresholds (method.md §7) next to shared ones, on the same splits:",
+            "  eenn protocol --outputs outputs.npz --risk prediction-gap \\",
+            "      --controllers crc,ucb-wsr,ltt-fst,pareto-ltt --per-exit --grid 0:1:0.05 --n-cal 1000",
+            "For pareto-ltt rows, mean_index is the mean number of path positions up to the last rejected one."})
 public final class ProtocolCommand implements Callable<Integer> {
 
     static final List<String> COLUMNS = List.of("controller", "epsilon", "delta", "n_cal", "trials", "mean_risk",
@@ -60,6 +70,9 @@ public final class ProtocolCommand implements Callable<Integer> {
 
     @Mixin
     LossOptions input;
+
+    @Mixin
+    PerExitOptions perExit;
 
     @Option(names = "--efficiency", paramLabel = "FILE",
             description = "Cost per threshold, lower is cheaper (e.g. mean exit layer or FLOPs): 1-D (one value per "
@@ -104,6 +117,11 @@ public final class ProtocolCommand implements Callable<Integer> {
                     + "holds nothing else).")
     boolean force;
 
+    @Option(names = "--chart",
+            description = "With --out, also write protocol.png: test risk, violation rate, cost and relative saving "
+                    + "against epsilon, one curve per controller.")
+    boolean chart;
+
     @Option(names = "--quiet", description = "No progress messages on stderr.")
     boolean quiet;
 
@@ -119,8 +137,17 @@ public final class ProtocolCommand implements Callable<Integer> {
         double d = Inputs.delta(delta);
         Inputs.atLeast(trials, 1, "--trials");
         Inputs.atLeast(nCal, 2, "--n-cal");
-        List<RiskController> cs = Inputs.controllers(Registry.current().controllers(), controllers);
+        ControllerRegistry registry = Registry.current().controllers();
+        List<String> perExitNames = PerExitOptions.perExitNames(registry, controllers);
+        perExit.checkUsage(perExitNames);
+        List<String> sharedNames = PerExitOptions.sharedNames(registry, controllers);
+        List<RiskController> cs = sharedNames.isEmpty() ? List.of() : Inputs.controllers(registry, sharedNames);
+        List<ParetoTesting> pcs = perExit.controllers(registry, perExitNames);
+        if (perExit.perExit && input.source.outputs == null) {
+            throw new UsageException("--per-exit needs --outputs (per-exit losses and confidences)");
+        }
         if (outDir != null) Outputs.checkFolder(outDir, force, "--out");
+        if (chart && outDir == null) throw new UsageException("--chart needs --out (protocol.png is written there)");
 
         LossOptions.Loaded loaded = input.loadAll();
         LossMatrix losses = loaded.losses();
@@ -145,7 +172,18 @@ public final class ProtocolCommand implements Callable<Integer> {
 
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener progress = quiet ? ProgressListener.NONE : new ProgressPrinter(err, "eenn protocol");
-        List<ProtocolRow> rows = Protocol.run(losses, efficiency, cs, settings, progress);
+        List<ProtocolRow> rows = new java.util.ArrayList<>();
+        if (!cs.isEmpty()) rows.addAll(Protocol.run(losses, efficiency, cs, settings, progress));
+        if (!pcs.isEmpty()) {
+            ExitTables tables;
+            try {
+                tables = PerExitCalibrator.tables(loaded.builder().outputs(), loaded.risk(), loaded.builder().measure());
+            } catch (IllegalArgumentException e) {
+                throw new CliException(input.noun() + ": " + e.getMessage(), e);
+            }
+            family = perExit.family(tables.numExits());
+            rows.addAll(PerExitProtocol.run(tables, family, pcs, settings, progress));
+        }
         long t2 = System.nanoTime();
 
         PrintWriter out = spec.commandLine().getOut();
@@ -158,12 +196,15 @@ public final class ProtocolCommand implements Callable<Integer> {
         out.flush();
 
         if (outDir != null) {
-            writeOutputs(rows, all, losses, efficiency, settings, provenance, t0, t1, t2);
+            writeOutputs(rows, all, loaded, efficiency, settings, provenance, t0, t1, t2);
         }
         return EennCli.EXIT_OK;
     }
 
-    private void writeOutputs(List<ProtocolRow> rows, ArrayNode all, LossMatrix losses, EfficiencyTable efficiency,
+    /** The per-exit configuration family, when per-exit controllers ran. */
+    private Configurations family;
+
+    private void writeOutputs(List<ProtocolRow> rows, ArrayNode all, LossOptions.Loaded loaded, EfficiencyTable efficiency,
                               ProtocolSettings settings, Provenance.Builder provenance, long t0, long t1, long t2)
             throws IOException {
         byte[] csv = toCsv(rows).getBytes(StandardCharsets.UTF_8);
@@ -177,6 +218,7 @@ public final class ProtocolCommand implements Callable<Integer> {
             s.put("confidence", input.confidence == null ? ConfidenceMeasures.DEFAULT : input.confidence);
             s.put("grid", "1.00, 0.99, ..., 0.00");
         }
+        LossMatrix losses = loaded.losses();
         s.put("bound", losses.upperBound());
         s.put("num_lambdas", losses.numLambdas());
         s.put("num_samples", losses.numSamples());
@@ -186,6 +228,14 @@ public final class ProtocolCommand implements Callable<Integer> {
         s.put("n_cal", settings.nCal());
         s.put("trials", settings.trials());
         s.put("controllers", rows.stream().map(ProtocolRow::controller).distinct().toList());
+        if (family != null) {
+            Map<String, Object> pe = new LinkedHashMap<>();
+            pe.put("configurations", family.description());
+            pe.put("num_configurations", family.size());
+            pe.put("split_fraction", perExit.split);
+            pe.put("per_exit_seed", perExit.seed);
+            s.put("per_exit", pe);
+        }
         provenance.seed(seed).detail("settings", s).input(input.kind(), input.file())
                 .plugins(Registry.current().plugins().jars());
         if (efficiencyFile != null) provenance.input("efficiency", efficiencyFile);
@@ -195,11 +245,27 @@ public final class ProtocolCommand implements Callable<Integer> {
         dur.put("protocol", (t2 - t1) / 1e9);
         dur.put("total", (t3 - t0) / 1e9);
         provenance.detail("durations_s", dur).detail("outputs", List.of("protocol.csv", "protocol.json"));
+        byte[] png = null;
+        if (chart) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            String title = String.format(Locale.ROOT, "%s, %s, n_cal = %d, %d trials, δ = %s",
+                    input.file().getParent() == null ? input.file() : input.file().getParent().getFileName()
+                            .resolve(input.file().getFileName()), input.risk == null ? "losses" : input.risk, settings.nCal(),
+                    settings.trials(), settings.delta());
+            String cost = loaded.fromOutputs() ? (loaded.builder().efficiency().fromFlops() ? "mean FLOPs" :
+                    "mean exit layer") : "mean cost";
+            org.eennrc.experiments.Charts.write(bytes, title,
+                    rows.stream().map(ProtocolRow::controller).distinct().toList(), rows, settings.delta(), cost);
+            png = bytes.toByteArray();
+            provenance.detail("outputs", List.of("protocol.csv", "protocol.json", "protocol.png"));
+        }
+        byte[] chartPng = png;
         byte[] prov = provenance.finish().toJson().getBytes(StandardCharsets.UTF_8);
         Outputs.writeFolder(outDir, force, "--out", "eenn protocol", tmp -> {
             Files.write(tmp.resolve("protocol.csv"), csv);
             Files.write(tmp.resolve("protocol.json"), json);
             Files.write(tmp.resolve("provenance.json"), prov);
+            if (chartPng != null) Files.write(tmp.resolve("protocol.png"), chartPng);
         });
     }
 

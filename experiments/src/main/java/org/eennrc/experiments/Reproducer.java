@@ -12,8 +12,13 @@ import org.eennrc.experiments.config.ConfigException;
 import org.eennrc.experiments.config.ExperimentConfig;
 import org.eennrc.experiments.data.ExperimentData;
 import org.eennrc.experiments.data.RiskInput;
+import org.eennrc.core.Registry;
 import org.eennrc.risk.Guarantee;
 import org.eennrc.core.PermutationBaselines;
+import org.eennrc.risk.inject.ControllerRegistry;
+import org.eennrc.risk.perexit.Configurations;
+import org.eennrc.risk.perexit.ParetoTesting;
+import org.eennrc.risk.perexit.PerExitProtocol;
 import org.eennrc.risk.protocol.ProgressListener;
 import org.eennrc.risk.protocol.SelectionListener;
 import org.eennrc.risk.protocol.Protocol;
@@ -64,9 +69,19 @@ public final class Reproducer {
         List<RiskInput> inputs = data.load(config.risks, log);
         timings.put("load_and_build_losses_s", (System.nanoTime() - t0) / 1e9);
         ExperimentConfig.ProtocolConfig p = config.protocol;
-        List<String> names = controllers.names();
+        List<String> names = new ArrayList<>(controllers.names());
         Map<String, Guarantee> guarantees = new LinkedHashMap<>();
         controllers.byName().forEach((n, c) -> guarantees.put(n, c.guarantee()));
+        ExperimentConfig.PerExitConfig pe = config.perExit;
+        List<ParetoTesting> perExit = new ArrayList<>();
+        if (pe != null) {
+            ControllerRegistry registry = Registry.current().controllers();
+            for (String n : pe.controllers) perExit.add(registry.perExit(n.trim(), pe.splitFraction, pe.seed));
+            for (ParetoTesting c : perExit) {
+                names.add(c.name());
+                guarantees.put(c.name(), c.guarantee());
+            }
+        }
         List<Run> runs = new ArrayList<>();
         String where = String.valueOf(config.source);
         for (RiskInput in : inputs) {
@@ -84,15 +99,27 @@ public final class Reproducer {
                     throw new ConfigException(where, "protocol.baselines", "risk " + in.risk() + " has no per-sample"
                             + " exits to permute");
                 }
-                Baselines acc = baselines ? new Baselines(in.exits(), names.size(), s) : null;
-                List<ProtocolRow> rows = Protocol.run(in.losses(), in.efficiency(), controllers.list(), s,
-                        progress(log, label), acc != null ? acc : SelectionListener.NONE);
+                // the baselines permute the exits of the shared-threshold controllers only
+                Baselines acc = baselines ? new Baselines(in.exits(), controllers.names().size(), s) : null;
+                List<ProtocolRow> rows = new ArrayList<>(Protocol.run(in.losses(), in.efficiency(), controllers.list(),
+                        s, progress(log, label), acc != null ? acc : SelectionListener.NONE));
+                if (!perExit.isEmpty()) {
+                    if (in.perExit() == null) {
+                        throw new ConfigException(where, "per_exit", "the data of risk " + in.risk() + " carry no "
+                                + "per-exit tables (cached scores); per-exit controllers need per-exit outputs");
+                    }
+                    Configurations family = Configurations.of(pe.grid.values(),
+                            in.perExit().numExits(), pe.configurations, pe.seed);
+                    log.info(String.format(Locale.ROOT, "per-exit %s: %d configurations (%s)", label, family.size(),
+                            family.description()));
+                    rows.addAll(PerExitProtocol.run(in.perExit(), family, perExit, s, progress(log, label + ", per-exit")));
+                }
                 double secs = (System.nanoTime() - t1) / 1e9;
                 log.info(String.format(Locale.ROOT, "protocol %s: %d controllers x %d epsilons x %d trials in %.2f s",
                         label, names.size(), p.epsilons.values().length, p.trials, secs));
                 timings.merge("protocol_s", secs, Double::sum);
                 // rows carry r.controller() = the controller's name(), which the registry keeps equal to its key
-                runs.add(new Run(in.risk(), nCal, rows, secs, acc != null ? acc.rows(names) : List.of()));
+                runs.add(new Run(in.risk(), nCal, rows, secs, acc != null ? acc.rows(controllers.names()) : List.of()));
             }
         }
         return new Results(config, names, guarantees, inputs, runs, data.provenance(), timings, started, Instant.now(),

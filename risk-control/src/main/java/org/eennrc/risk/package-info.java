@@ -6,7 +6,8 @@
  * <p>Main types: {@link org.eennrc.risk.LossMatrix} (the losses with their declared bound B, §2),
  * {@link org.eennrc.risk.LambdaGrid} (the grid, §1), {@link org.eennrc.risk.RiskController} and its
  * {@link org.eennrc.risk.CalibrationResult} (§4), {@link org.eennrc.risk.Guarantee} (§3) and
- * {@link org.eennrc.risk.LossTransform} (§2).
+ * {@link org.eennrc.risk.LossTransform} (§2). One threshold per exit, certified by Pareto Testing (§7), is in
+ * {@code org.eennrc.risk.perexit}.
  *
  * <p>Plug-in seams: {@link org.eennrc.risk.RiskController} (a whole controller),
  * {@link org.eennrc.risk.UpperBound} (gives {@code ucb-<name>}), {@link org.eennrc.risk.PValue} and

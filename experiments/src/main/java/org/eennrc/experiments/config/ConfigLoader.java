@@ -326,6 +326,7 @@ public final class ConfigLoader {
         if (!List.of("compute", "exit-layer").contains(p.efficiency)) {
             throw new ConfigException(where, "protocol.efficiency", "expected \"compute\" or \"exit-layer\", got " + quote(p.efficiency));
         }
+        if (c.perExit != null) checkPerExit(c, where);
         if (c.lambdaGrid == null || c.lambdaGrid.size < 2) {
             throw new ConfigException(where, "lambda_grid.size", "must be at least 2");
         }
@@ -431,6 +432,44 @@ public final class ConfigLoader {
 
     private static void positive(Integer v, String where, String key) {
         if (v == null || v < 1) throw new ConfigException(where, key, "must be at least 1, got " + v);
+    }
+
+    /** The {@code per_exit} block (method.md §7): controllers present and per-exit, values in range. */
+    private static void checkPerExit(ExperimentConfig c, String where) {
+        ExperimentConfig.PerExitConfig pe = c.perExit;
+        if (c.data instanceof ExperimentConfig.CachedScores) {
+            throw new ConfigException(where, "per_exit", "per-exit thresholds need per-exit outputs (data types "
+                    + "outputs, fashion-mnist, wordnet), not cached scores");
+        }
+        require(pe.controllers, where, "per_exit.controllers");
+        if (pe.controllers.isEmpty()) {
+            throw new ConfigException(where, "per_exit.controllers", "expected at least one per-exit controller, e.g. "
+                    + "pareto-ltt");
+        }
+        org.eennrc.risk.inject.ControllerRegistry registry = org.eennrc.core.Registry.current().controllers();
+        for (int i = 0; i < pe.controllers.size(); i++) {
+            String name = pe.controllers.get(i) == null ? "" : pe.controllers.get(i).trim();
+            if (!registry.isPerExit(name)) {
+                throw new ConfigException(where, "per_exit.controllers[" + i + "]", "\"" + name + "\" is not a per-exit"
+                        + " controller; known: " + String.join(", ", registry.perExitNames()));
+            }
+            if (pe.controllers.subList(0, i).stream().anyMatch(n -> n != null && n.trim().equals(name))) {
+                throw new ConfigException(where, "per_exit.controllers[" + i + "]", "\"" + name + "\" is listed twice");
+            }
+        }
+        require(pe.grid, where, "per_exit.grid");
+        for (double v : pe.grid.values()) {
+            if (!(v >= 0 && v <= 1)) throw new ConfigException(where, "per_exit.grid", "value " + v + " is outside [0, 1]");
+        }
+        require(pe.configurations, where, "per_exit.configurations");
+        if (pe.configurations < 1) {
+            throw new ConfigException(where, "per_exit.configurations", "must be at least 1, got " + pe.configurations);
+        }
+        require(pe.splitFraction, where, "per_exit.split_fraction");
+        if (!(pe.splitFraction > 0 && pe.splitFraction < 1)) {
+            throw new ConfigException(where, "per_exit.split_fraction", "must be in (0, 1), got " + pe.splitFraction);
+        }
+        require(pe.seed, where, "per_exit.seed");
     }
 
     private static void checkClassNames(Map<String, String> m, String where, String key) {

@@ -62,6 +62,11 @@ public final class ExperimentConfig {
     public LambdaGridConfig lambdaGrid = new LambdaGridConfig();
     /** The evaluation protocol (method.md §5). */
     public ProtocolConfig protocol;
+    /**
+     * Per-exit controllers (method.md §7) run next to {@code controllers} on the same splits; outputs and model
+     * experiments only. Absent: none.
+     */
+    public PerExitConfig perExit;
 
     /** The file this config was read from (set by the loader, not a key). */
     @com.fasterxml.jackson.annotation.JsonIgnore
@@ -114,6 +119,20 @@ public final class ExperimentConfig {
          * same distribution, the exits permuted across samples, one constant exit of about the same cost).
          */
         public Boolean baselines = false;
+    }
+
+    /** Per-exit thresholds certified by Pareto Testing (method.md §7). */
+    public static final class PerExitConfig {
+        /** Per-exit controller names: {@code pareto-ltt}, {@code pareto-ltt-<procedure>[-<p-value>]}. */
+        public List<String> controllers;
+        /** The values each exit's threshold takes: {@code start:stop:step} or a comma list, in [0, 1]. */
+        public Values.Grid grid = Values.Grid.parse("0:1:0.05");
+        /** The product of the grid when it has at most this many configurations, else a sample of this many. */
+        public Integer configurations = 10_000;
+        /** The fraction of each calibration set that chooses the Pareto front. */
+        public Double splitFraction = 0.5;
+        /** The seed of the split and of the sampled configurations. */
+        public Long seed = 0L;
     }
 
     /** Where the data comes from; {@code type} picks the kind. */

@@ -72,10 +72,13 @@ public final class OutputsData implements ExperimentData {
             diag.put("max_curve_violation", d.maxCurveViolation());
             diag.put("mean_exit_layer", eff.meanExitLayers());
             diag.put("relative_saving", eff.savings());
-            RiskInput.Exits exits = new RiskInput.Exits(builder.exitTable(),
-                    LossMatrixBuilder.bound(risk, o).perExitLosses(o), costPerExit);
+            Risk bound = LossMatrixBuilder.bound(risk, o);
+            RiskInput.Exits exits = new RiskInput.Exits(builder.exitTable(), bound.perExitLosses(o), costPerExit);
+            org.eennrc.risk.perexit.ExitTables perExit = config.perExit == null ? null // same costs as the table above
+                    : org.eennrc.risk.perexit.ExitTables.of(o.numExits(), exits.perExitLoss(), builder.confidences(),
+                            costPerExit, bound.lowerBound(), bound.upperBound());
             out.add(new RiskInput(risk.name(), builder.build(risk), table, label, grid.values(), diag, d.warnings(),
-                    exits));
+                    exits, perExit));
         }
         return out;
     }

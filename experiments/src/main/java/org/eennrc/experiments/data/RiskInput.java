@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.eennrc.core.ExitTable;
 import org.eennrc.risk.LossMatrix;
+import org.eennrc.risk.perexit.ExitTables;
 import org.eennrc.risk.protocol.EfficiencyTable;
 
 /**
@@ -15,14 +16,23 @@ import org.eennrc.risk.protocol.EfficiencyTable;
  * @param warnings human-readable monotonicity warnings (empty when none)
  * @param exits the exits behind the loss matrix, for the permutation baselines (method.md §6); null when the data has
  *     no exits (cached scores)
+ * @param perExit the per-exit tables for per-exit controllers (method.md §7); null for cached scores and when the
+ *     config asks for no per-exit controller
  */
 public record RiskInput(String risk, LossMatrix losses, EfficiencyTable efficiency, String efficiencyLabel,
-                        double[] lambdas, Map<String, Object> diagnostics, List<String> warnings, Exits exits) {
+                        double[] lambdas, Map<String, Object> diagnostics, List<String> warnings, Exits exits,
+                        ExitTables perExit) {
 
     /** Without exits. */
     public RiskInput(String risk, LossMatrix losses, EfficiencyTable efficiency, String efficiencyLabel,
                      double[] lambdas, Map<String, Object> diagnostics, List<String> warnings) {
-        this(risk, losses, efficiency, efficiencyLabel, lambdas, diagnostics, warnings, null);
+        this(risk, losses, efficiency, efficiencyLabel, lambdas, diagnostics, warnings, null, null);
+    }
+
+    /** Without per-exit tables. */
+    public RiskInput(String risk, LossMatrix losses, EfficiencyTable efficiency, String efficiencyLabel,
+                     double[] lambdas, Map<String, Object> diagnostics, List<String> warnings, Exits exits) {
+        this(risk, losses, efficiency, efficiencyLabel, lambdas, diagnostics, warnings, exits, null);
     }
 
     /**

@@ -15,6 +15,7 @@ import org.eennrc.risk.RiskController;
 import org.eennrc.risk.UpperBound;
 import org.eennrc.risk.controllers.LttController;
 import org.eennrc.risk.controllers.UcbController;
+import org.eennrc.risk.perexit.ParetoTesting;
 
 /**
  * Looks controllers up by name: the explicitly bound ones, {@code ucb-<bound>} for every bound upper bound, and
@@ -28,6 +29,7 @@ import org.eennrc.risk.controllers.UcbController;
  */
 public final class ControllerRegistry {
     private final Map<String, RiskController> controllers;
+    private final Map<String, ParetoTesting> perExit;
 
     @Inject
     public ControllerRegistry(Map<String, RiskController> controllers, Map<String, UpperBound> bounds,
@@ -61,6 +63,42 @@ public final class ControllerRegistry {
             all.put(key, c);
         });
         this.controllers = Map.copyOf(all);
+        Map<String, ParetoTesting> pe = new TreeMap<>();
+        procedures.forEach((fkey, f) -> pValues.forEach((pkey, p) -> pe.put(ParetoTesting.name(fkey, pkey),
+                new ParetoTesting(p, f, ParetoTesting.DEFAULT_SPLIT, 0))));
+        pe.keySet().forEach(name -> {
+            if (all.containsKey(name)) {
+                throw new IllegalArgumentException("controller binding '" + name + "' takes the name of a per-exit "
+                        + "Pareto Testing controller; choose another name");
+            }
+        });
+        this.perExit = Map.copyOf(pe);
+    }
+
+    /**
+     * The per-exit controller (method.md §7) of this name, {@code pareto-ltt} (fixed-sequence testing, HB p-value) or
+     * {@code pareto-ltt-<procedure>[-<p-value>]} for every bound FWER procedure and p-value, with the given split
+     * fraction and split seed.
+     *
+     * @throws IllegalArgumentException naming the unknown controller and the known per-exit ones
+     */
+    public ParetoTesting perExit(String name, double split, long seed) {
+        ParetoTesting c = perExit.get(name.trim());
+        if (c == null) {
+            throw new IllegalArgumentException("unknown per-exit controller '" + name + "'; known: "
+                    + String.join(", ", perExitNames()));
+        }
+        return c.withSplit(split, seed);
+    }
+
+    /** Whether {@code name} is a per-exit controller. */
+    public boolean isPerExit(String name) {
+        return perExit.containsKey(name.trim());
+    }
+
+    /** The per-exit controllers' names. */
+    public SortedSet<String> perExitNames() {
+        return new TreeSet<>(perExit.keySet());
     }
 
     /**
