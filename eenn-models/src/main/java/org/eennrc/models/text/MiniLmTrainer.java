@@ -2,7 +2,6 @@ package org.eennrc.models.text;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -302,16 +301,14 @@ public final class MiniLmTrainer {
     }
 
     /** The exit heads on cached features as a {@link TrainableNetwork}. */
-    static final class HeadsNetwork implements TrainableNetwork {
+    static final class HeadsNetwork extends SameDiffNetwork {
         private final MiniLmConfig config;
         private final int[] exits;
-        private SameDiff sd;
 
         HeadsNetwork(MiniLmConfig config, SameDiff sd, int[] exits) {
+            super(sd);
             this.config = config;
-            this.sd = sd;
             this.exits = exits.clone();
-            sd.createGradFunction();
         }
 
         @Override
@@ -327,16 +324,6 @@ public final class MiniLmTrainer {
             }
             sd.fit(batch);
             return loss;
-        }
-
-        @Override
-        public int iteration() {
-            return sd.getTrainingConfig().getIterationCount();
-        }
-
-        @Override
-        public void setEpochs(int epochs) {
-            sd.getTrainingConfig().setEpochCount(epochs);
         }
 
         @Override
@@ -357,40 +344,19 @@ public final class MiniLmTrainer {
             }
             return StagedModel.of(names, null, stages, config.numClasses());
         }
-
-        @Override
-        public String fileExtension() {
-            return "sd";
-        }
-
-        @Override
-        public void save(OutputStream out, boolean withUpdater) {
-            sd.save(out, withUpdater);
-        }
-
-        @Override
-        public void restore(Path file, int iteration, int epochs) {
-            SameDiff loaded = SameDiff.load(file.toFile(), true);
-            loaded.getTrainingConfig().setIterationCount(iteration);
-            loaded.getTrainingConfig().setEpochCount(epochs);
-            loaded.createGradFunction();
-            sd = loaded;
-        }
     }
 
     /** The fine-tuning graph as a {@link TrainableNetwork}: batches carry ids and mask; word embeddings looked up here. */
-    static final class FineTuneNetwork implements TrainableNetwork {
+    static final class FineTuneNetwork extends SameDiffNetwork {
         private final MiniLmConfig config;
         private final INDArray table;
         private final double eps;
-        private SameDiff sd;
 
         FineTuneNetwork(MiniLmConfig config, SameDiff sd, INDArray table, double eps) {
+            super(sd);
             this.config = config;
-            this.sd = sd;
             this.table = table;
             this.eps = eps;
-            sd.createGradFunction();
         }
 
         @Override
@@ -404,16 +370,6 @@ public final class MiniLmTrainer {
             }
             sd.fit(new MultiDataSet(new INDArray[] {wemb, mask}, batch.getLabels()));
             return loss;
-        }
-
-        @Override
-        public int iteration() {
-            return sd.getTrainingConfig().getIterationCount();
-        }
-
-        @Override
-        public void setEpochs(int epochs) {
-            sd.getTrainingConfig().setEpochCount(epochs);
         }
 
         @Override
@@ -431,25 +387,6 @@ public final class MiniLmTrainer {
             p.put("emb_word", table);
             p.putAll(MiniLm.initialHeads(config, java.util.Arrays.copyOf(MiniLm.allExits(), config.numExits() - 1)));
             return MiniLm.earlyExitModel(config, p, eps);
-        }
-
-        @Override
-        public String fileExtension() {
-            return "sd";
-        }
-
-        @Override
-        public void save(OutputStream out, boolean withUpdater) {
-            sd.save(out, withUpdater);
-        }
-
-        @Override
-        public void restore(Path file, int iteration, int epochs) {
-            SameDiff loaded = SameDiff.load(file.toFile(), true);
-            loaded.getTrainingConfig().setIterationCount(iteration);
-            loaded.getTrainingConfig().setEpochCount(epochs);
-            loaded.createGradFunction();
-            sd = loaded;
         }
     }
 

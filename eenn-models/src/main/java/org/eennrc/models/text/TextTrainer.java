@@ -1,7 +1,6 @@
 package org.eennrc.models.text;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,16 +160,14 @@ public final class TextTrainer {
      * ({@code History.lossCurve()} is null: the backward pass never evaluates the loss node), so the loss is a
      * forward pass before the update, on the batches the trainer asks for.
      */
-    static final class TransformerNetwork implements TrainableNetwork {
+    static final class TransformerNetwork extends SameDiffNetwork {
         private final TransformerConfig config;
         private final String[] featureNames;
-        private SameDiff sd;
 
         TransformerNetwork(TransformerConfig config, SameDiff sd, boolean dropout) {
+            super(sd);
             this.config = config;
             this.featureNames = TextTransformer.featureNames(config, dropout);
-            this.sd = sd;
-            createGradient(sd);
         }
 
         SameDiff graph() {
@@ -194,16 +191,6 @@ public final class TextTrainer {
         }
 
         @Override
-        public int iteration() {
-            return sd.getTrainingConfig().getIterationCount();
-        }
-
-        @Override
-        public void setEpochs(int epochs) {
-            sd.getTrainingConfig().setEpochCount(epochs);
-        }
-
-        @Override
         public long numParams() {
             return config.numParams();
         }
@@ -212,33 +199,6 @@ public final class TextTrainer {
         public StagedModel model() {
             return TextTransformer.earlyExitModel(config, TextTransformer.parameters(sd));
         }
-
-        @Override
-        public String fileExtension() {
-            return "sd";
-        }
-
-        @Override
-        public void save(OutputStream out, boolean withUpdater) {
-            sd.save(out, withUpdater);
-        }
-
-        @Override
-        public void restore(Path file, int iteration, int epochs) {
-            SameDiff loaded = SameDiff.load(file.toFile(), true);
-            loaded.getTrainingConfig().setIterationCount(iteration);
-            loaded.getTrainingConfig().setEpochCount(epochs);
-            createGradient(loaded);
-            sd = loaded;
-        }
-    }
-
-    /**
-     * Builds the backward graph now rather than in the first {@code fit}. (M2.1 prints one "Added differentiated op"
-     * line per op while doing so; entry points filter them out with {@link Dl4jRuntime#configureProcess()}.)
-     */
-    static void createGradient(SameDiff sd) {
-        sd.createGradFunction();
     }
 
     /** A trained model from a training output directory (model.sd, model.json, vocab.txt). */
