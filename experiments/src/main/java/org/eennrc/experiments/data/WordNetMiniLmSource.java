@@ -1,14 +1,12 @@
 package org.eennrc.experiments.data;
 
 import com.google.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eennrc.core.ExitOutputs;
 import org.eennrc.core.ExitOutputsNpz;
-import org.eennrc.experiments.config.ConfigException;
 import org.eennrc.experiments.config.ExperimentConfig;
 import org.eennrc.models.Exporter;
 import org.eennrc.models.ModelIO;
@@ -16,9 +14,7 @@ import org.eennrc.models.text.MiniLm;
 import org.eennrc.models.text.MiniLmConfig;
 import org.eennrc.models.text.MiniLmTrainer;
 import org.eennrc.models.text.TextPipeline;
-import org.eennrc.models.text.WordNetGlosses;
 import org.eennrc.models.train.TrainConfig;
-import org.eennrc.risk.io.AtomicFiles;
 
 /**
  * The pretrained MiniLM-L6 with an exit after every layer on WordNet glosses ({@code data.type: wordnet},
@@ -52,15 +48,7 @@ public final class WordNetMiniLmSource implements OutputsSource {
 
     @Override
     public ExitOutputs outputs(ExperimentData.Log log) throws Exception {
-        String where = String.valueOf(config.source);
-        long splitSeed = data.splitSeed == null ? WordNetGlosses.DEFAULT_SPLIT_SEED : data.splitSeed;
-        if (splitSeed != WordNetGlosses.DEFAULT_SPLIT_SEED) {
-            throw new ConfigException(where, "data.split_seed", "eenn-models' WordNet split is fixed at seed "
-                    + WordNetGlosses.DEFAULT_SPLIT_SEED + " (by synset offset); got " + splitSeed);
-        }
-        if (data.evalSize != null && data.evalSize < 0) {
-            throw new ConfigException(where, "data.eval_size", "must be >= 0 (0: every test gloss), got " + data.evalSize);
-        }
+        long splitSeed = WordNetSources.checkedSplitSeed(config, data);
         MiniLmConfig model = config.model.minilm;
         TrainConfig heads = config.training; // completed by TrainingChecks
         MiniLmTrainer.Settings settings = new MiniLmTrainer.Settings(config.model.recipe, heads,
@@ -88,8 +76,7 @@ public final class WordNetMiniLmSource implements OutputsSource {
             r = MiniLmTrainer.load(dir);
         } else {
             log.info("training the MiniLM exits (" + model + "; " + settings + ") into " + dir);
-            Files.createDirectories(dir);
-            AtomicFiles.write(dir.resolve("config-hash.txt"), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+            Files2.createCacheDir(dir, text);
             r = MiniLmTrainer.train(model, settings, d.train(), dir, false, System.err);
             provenance.put("trained", true);
             Files.deleteIfExists(npz);
@@ -110,11 +97,7 @@ public final class WordNetMiniLmSource implements OutputsSource {
             Exporter.write(o, npz);
         }
         provenance.put("outputs", Files2.describe(npz));
-        if (data.evalSize != null && data.evalSize > 0 && data.evalSize < o.numSamples()) {
-            int[] first = new int[data.evalSize];
-            for (int i = 0; i < first.length; i++) first[i] = i;
-            o = o.subset(first);
-        }
+        o = WordNetSources.evalSubset(o, data);
         provenance.put("samples", o.numSamples());
         return o;
     }
