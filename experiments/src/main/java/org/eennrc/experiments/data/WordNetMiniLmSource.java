@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eennrc.core.ExitOutputs;
-import org.eennrc.core.ExitOutputsNpz;
 import org.eennrc.experiments.config.ExperimentConfig;
 import org.eennrc.models.Exporter;
 import org.eennrc.models.ModelIO;
@@ -87,19 +86,11 @@ public final class WordNetMiniLmSource implements OutputsSource {
         provenance.put("head_seconds", r.headSeconds());
         provenance.put("head_train_texts", r.headTrainTexts());
         provenance.put("fine_tune_texts", r.fineTuneTexts());
-        ExitOutputs o;
-        if (Files.isRegularFile(npz)) {
-            log.info("reusing exported outputs " + npz);
-            o = ExitOutputsNpz.read(npz);
-        } else {
-            log.info("exporting the outputs of every exit on the test glosses to " + npz);
-            o = r.earlyExitModel().outputs(d.test().iterator(64));
+        return WordNetSources.testOutputs(npz, () -> {
+            ExitOutputs o = r.earlyExitModel().outputs(d.test().iterator(64));
             Exporter.write(o, npz);
-        }
-        provenance.put("outputs", Files2.describe(npz));
-        o = WordNetSources.evalSubset(o, data);
-        provenance.put("samples", o.numSamples());
-        return o;
+            return o;
+        }, data, provenance, log);
     }
 
     @Override

@@ -1,13 +1,17 @@
 package org.eennrc.experiments.data;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.eennrc.core.ExitOutputs;
+import org.eennrc.core.ExitOutputsNpz;
 import org.eennrc.experiments.config.ConfigException;
 import org.eennrc.experiments.config.ExperimentConfig;
 import org.eennrc.models.text.WordNetGlosses;
 
 /**
  * What the WordNet sources ({@link WordNetTransformerSource}, {@link WordNetMiniLmSource}) share: the checks of the
- * {@code data} section and the {@code data.eval_size} cut of the exported test outputs.
+ * {@code data} section, and reusing or exporting the test outputs with the {@code data.eval_size} cut.
  */
 final class WordNetSources {
     private WordNetSources() {}
@@ -30,8 +34,33 @@ final class WordNetSources {
         return splitSeed;
     }
 
+    /** Exports the outputs of every exit on the test glosses into the npz file and returns them. */
+    interface Export {
+        ExitOutputs run() throws Exception;
+    }
+
+    /**
+     * The test outputs: the cached npz if there is one, else {@code export}'s; then the first {@code data.eval_size}
+     * samples. Records {@code outputs} (the npz file) and {@code samples} in the provenance.
+     */
+    static ExitOutputs testOutputs(Path npz, Export export, ExperimentConfig.WordNet data,
+            Map<String, Object> provenance, ExperimentData.Log log) throws Exception {
+        ExitOutputs o;
+        if (Files.isRegularFile(npz)) {
+            log.info("reusing exported outputs " + npz);
+            o = ExitOutputsNpz.read(npz);
+        } else {
+            log.info("exporting the outputs of every exit on the test glosses to " + npz);
+            o = export.run();
+        }
+        provenance.put("outputs", Files2.describe(npz));
+        o = evalSubset(o, data);
+        provenance.put("samples", o.numSamples());
+        return o;
+    }
+
     /** The first {@code data.eval_size} test samples (all of them when it is unset, 0, or not smaller). */
-    static ExitOutputs evalSubset(ExitOutputs o, ExperimentConfig.WordNet data) {
+    private static ExitOutputs evalSubset(ExitOutputs o, ExperimentConfig.WordNet data) {
         if (data.evalSize != null && data.evalSize > 0 && data.evalSize < o.numSamples()) {
             int[] first = new int[data.evalSize];
             for (int i = 0; i < first.length; i++) first[i] = i;

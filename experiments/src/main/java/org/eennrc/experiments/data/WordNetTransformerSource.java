@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eennrc.core.ExitOutputs;
-import org.eennrc.core.ExitOutputsNpz;
 import org.eennrc.experiments.config.ExperimentConfig;
 import org.eennrc.models.ModelIO;
 import org.eennrc.models.text.TextPipeline;
@@ -76,18 +75,8 @@ public final class WordNetTransformerSource implements OutputsSource {
             provenance.put("train_seconds", (System.nanoTime() - t0) / 1e9);
             Files.deleteIfExists(npz);
         }
-        ExitOutputs o;
-        if (Files.isRegularFile(npz)) {
-            log.info("reusing exported outputs " + npz);
-            o = ExitOutputsNpz.read(npz);
-        } else {
-            log.info("exporting the outputs of every exit on the test glosses to " + npz);
-            o = TextPipeline.export(dir, data.dir, "test", npz, 256);
-        }
-        provenance.put("outputs", Files2.describe(npz));
-        o = WordNetSources.evalSubset(o, data);
-        provenance.put("samples", o.numSamples());
-        return o;
+        return WordNetSources.testOutputs(npz, () -> TextPipeline.export(dir, data.dir, "test", npz, 256), data,
+                provenance, log);
     }
 
     @Override
