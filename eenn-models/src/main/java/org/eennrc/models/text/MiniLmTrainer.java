@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -304,26 +303,21 @@ public final class MiniLmTrainer {
     static final class HeadsNetwork extends SameDiffNetwork {
         private final MiniLmConfig config;
         private final int[] exits;
+        private final String[] featureNames;
 
         HeadsNetwork(MiniLmConfig config, SameDiff sd, int[] exits) {
             super(sd);
             this.config = config;
             this.exits = exits.clone();
+            this.featureNames = new String[exits.length];
+            for (int i = 0; i < exits.length; i++) {
+                featureNames[i] = MiniLm.featureName(exits[i]);
+            }
         }
 
         @Override
         public double fit(org.nd4j.linalg.dataset.api.MultiDataSet batch, boolean measureLoss) {
-            double loss = Double.NaN;
-            if (measureLoss) {
-                Map<String, INDArray> feed = new HashMap<>();
-                for (int i = 0; i < exits.length; i++) {
-                    feed.put(MiniLm.featureName(exits[i]), batch.getFeatures(i));
-                }
-                feed.put(MiniLm.LABELS, batch.getLabels(0));
-                loss = sd.output(feed, MiniLm.LOSS).get(MiniLm.LOSS).getDouble(0);
-            }
-            sd.fit(batch);
-            return loss;
+            return fitFeeding(batch, measureLoss, featureNames, MiniLm.LABELS, MiniLm.LOSS);
         }
 
         @Override

@@ -2,8 +2,12 @@ package org.eennrc.models.text;
 
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.eennrc.models.train.TrainableNetwork;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * What the text package's SameDiff training graphs ({@link TextTrainer}'s transformer, {@link MiniLmTrainer}'s heads
@@ -27,6 +31,25 @@ abstract class SameDiffNetwork implements TrainableNetwork {
      */
     static void createGradient(SameDiff sd) {
         sd.createGradFunction();
+    }
+
+    /**
+     * One update on a batch whose features feed the placeholders {@code featureNames} in order and whose first labels
+     * feed {@code labels}. M2.1's {@code fit()} reports no loss, so when asked the loss is a forward pass of the
+     * {@code loss} node before the update (NaN otherwise).
+     */
+    double fitFeeding(MultiDataSet batch, boolean measureLoss, String[] featureNames, String labels, String loss) {
+        double value = Double.NaN;
+        if (measureLoss) {
+            Map<String, INDArray> feed = new HashMap<>();
+            for (int k = 0; k < featureNames.length; k++) {
+                feed.put(featureNames[k], batch.getFeatures(k));
+            }
+            feed.put(labels, batch.getLabels(0));
+            value = sd.output(feed, loss).get(loss).getDouble(0);
+        }
+        sd.fit(batch);
+        return value;
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -176,18 +175,8 @@ public final class TextTrainer {
 
         @Override
         public double fit(org.nd4j.linalg.dataset.api.MultiDataSet batch, boolean measureLoss) {
-            double loss = Double.NaN;
-            if (measureLoss) {
-                Map<String, INDArray> feed = new HashMap<>();
-                for (int k = 0; k < featureNames.length; k++) {
-                    feed.put(featureNames[k], batch.getFeatures(k));
-                }
-                feed.put(TextTransformer.LABELS, batch.getLabels(0));
-                // with dropout this is the loss of the dropped-out network, the one being trained
-                loss = sd.output(feed, TextTransformer.LOSS).get(TextTransformer.LOSS).getDouble(0);
-            }
-            sd.fit(batch);
-            return loss;
+            // with dropout the loss is that of the dropped-out network, the one being trained
+            return fitFeeding(batch, measureLoss, featureNames, TextTransformer.LABELS, TextTransformer.LOSS);
         }
 
         @Override
