@@ -144,14 +144,7 @@ public final class ExitOutputsNpz {
             }
             b.labels(y);
         }
-        NpyArray flops = m.get(FLOPS);
-        if (flops != null) {
-            if (flops.ndim() != 1 || flops.dim(0) != l) {
-                throw new IllegalArgumentException("'flops' must have shape (" + l + ",) (one value per exit), got "
-                        + Arrays.toString(flops.shape()));
-            }
-            b.flops(flops.toDoubleArray());
-        }
+        addFlops(b, m.get(FLOPS), l);
         NpyArray conf = m.get(CONFIDENCE);
         if (conf != null) {
             if (conf.ndim() != 2 || conf.dim(0) != n || conf.dim(1) != l) {
@@ -236,7 +229,15 @@ public final class ExitOutputsNpz {
         int l = conf.dim(1);
         ExitOutputs.Builder b = ExitOutputs.builder(n, l);
         b.confidence(conf.toDoubleArray());
-        NpyArray flops = m.get(FLOPS);
+        addFlops(b, m.get(FLOPS), l);
+        NpyArray model = m.get(MODEL_SHA256);
+        if (model != null) b.modelSha256(modelHex(model));
+        addTables(b, tables, n, l);
+        return b;
+    }
+
+    /** Sets the optional per-exit cost {@code flops}, which must hold one value per exit. */
+    private static void addFlops(ExitOutputs.Builder b, NpyArray flops, int l) {
         if (flops != null) {
             if (flops.ndim() != 1 || flops.dim(0) != l) {
                 throw new IllegalArgumentException("'flops' must have shape (" + l + ",) (one value per exit), got "
@@ -244,10 +245,6 @@ public final class ExitOutputsNpz {
             }
             b.flops(flops.toDoubleArray());
         }
-        NpyArray model = m.get(MODEL_SHA256);
-        if (model != null) b.modelSha256(modelHex(model));
-        addTables(b, tables, n, l);
-        return b;
     }
 
     private static String modelHex(NpyArray model) {

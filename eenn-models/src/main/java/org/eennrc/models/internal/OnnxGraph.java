@@ -168,37 +168,10 @@ public final class OnnxGraph {
             int key = r.varint32();
             int wire = key & 7;
             switch (key >>> 3) {
-                case 1 -> {
-                    if (wire == 2) {
-                        Reader p = r.sub();
-                        while (p.more()) {
-                            dims.add(p.varint64());
-                        }
-                    } else {
-                        dims.add(r.varint64());
-                    }
-                }
+                case 1 -> repeated(r, wire, x -> dims.add(x.varint64()));
                 case 2 -> type = r.varint32();
-                case 4 -> {
-                    if (wire == 2) {
-                        Reader p = r.sub();
-                        while (p.more()) {
-                            floats.add(Float.intBitsToFloat(p.fixed32()));
-                        }
-                    } else {
-                        floats.add(Float.intBitsToFloat(r.fixed32()));
-                    }
-                }
-                case 7 -> {
-                    if (wire == 2) {
-                        Reader p = r.sub();
-                        while (p.more()) {
-                            longs.add(p.varint64());
-                        }
-                    } else {
-                        longs.add(r.varint64());
-                    }
-                }
+                case 4 -> repeated(r, wire, x -> floats.add(Float.intBitsToFloat(x.fixed32())));
+                case 7 -> repeated(r, wire, x -> longs.add(x.varint64()));
                 case 8 -> name = r.string();
                 case 9 -> raw = r.bytes();
                 default -> r.skip(key);
@@ -241,6 +214,18 @@ public final class OnnxGraph {
     }
 
     /** A bounded view of the protobuf bytes. */
+    /** Reads a repeated field: packed (wire type 2, a length-delimited run of values) or one value. */
+    private static void repeated(Reader r, int wire, java.util.function.Consumer<Reader> one) {
+        if (wire == 2) {
+            Reader p = r.sub();
+            while (p.more()) {
+                one.accept(p);
+            }
+        } else {
+            one.accept(r);
+        }
+    }
+
     private static final class Reader {
         private final byte[] b;
         private int pos;

@@ -2,12 +2,10 @@ package org.eennrc.models.text;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -302,41 +300,24 @@ public final class MiniLmTrainer {
     }
 
     /** The exit heads on cached features as a {@link TrainableNetwork}. */
-    static final class HeadsNetwork implements TrainableNetwork {
+    static final class HeadsNetwork extends SameDiffNetwork {
         private final MiniLmConfig config;
         private final int[] exits;
-        private SameDiff sd;
+        private final String[] featureNames;
 
         HeadsNetwork(MiniLmConfig config, SameDiff sd, int[] exits) {
+            super(sd);
             this.config = config;
-            this.sd = sd;
             this.exits = exits.clone();
-            sd.createGradFunction();
+            this.featureNames = new String[exits.length];
+            for (int i = 0; i < exits.length; i++) {
+                featureNames[i] = MiniLm.featureName(exits[i]);
+            }
         }
 
         @Override
         public double fit(org.nd4j.linalg.dataset.api.MultiDataSet batch, boolean measureLoss) {
-            double loss = Double.NaN;
-            if (measureLoss) {
-                Map<String, INDArray> feed = new HashMap<>();
-                for (int i = 0; i < exits.length; i++) {
-                    feed.put(MiniLm.featureName(exits[i]), batch.getFeatures(i));
-                }
-                feed.put(MiniLm.LABELS, batch.getLabels(0));
-                loss = sd.output(feed, MiniLm.LOSS).get(MiniLm.LOSS).getDouble(0);
-            }
-            sd.fit(batch);
-            return loss;
-        }
-
-        @Override
-        public int iteration() {
-            return sd.getTrainingConfig().getIterationCount();
-        }
-
-        @Override
-        public void setEpochs(int epochs) {
-            sd.getTrainingConfig().setEpochCount(epochs);
+            return fitFeeding(batch, measureLoss, featureNames, MiniLm.LABELS, MiniLm.LOSS);
         }
 
         @Override
@@ -357,40 +338,19 @@ public final class MiniLmTrainer {
             }
             return StagedModel.of(names, null, stages, config.numClasses());
         }
-
-        @Override
-        public String fileExtension() {
-            return "sd";
-        }
-
-        @Override
-        public void save(OutputStream out, boolean withUpdater) {
-            sd.save(out, withUpdater);
-        }
-
-        @Override
-        public void restore(Path file, int iteration, int epochs) {
-            SameDiff loaded = SameDiff.load(file.toFile(), true);
-            loaded.getTrainingConfig().setIterationCount(iteration);
-            loaded.getTrainingConfig().setEpochCount(epochs);
-            loaded.createGradFunction();
-            sd = loaded;
-        }
     }
 
     /** The fine-tuning graph as a {@link TrainableNetwork}: batches carry ids and mask; word embeddings looked up here. */
-    static final class FineTuneNetwork implements TrainableNetwork {
+    static final class FineTuneNetwork extends SameDiffNetwork {
         private final MiniLmConfig config;
         private final INDArray table;
         private final double eps;
-        private SameDiff sd;
 
         FineTuneNetwork(MiniLmConfig config, SameDiff sd, INDArray table, double eps) {
+            super(sd);
             this.config = config;
-            this.sd = sd;
             this.table = table;
             this.eps = eps;
-            sd.createGradFunction();
         }
 
         @Override
@@ -404,16 +364,6 @@ public final class MiniLmTrainer {
             }
             sd.fit(new MultiDataSet(new INDArray[] {wemb, mask}, batch.getLabels()));
             return loss;
-        }
-
-        @Override
-        public int iteration() {
-            return sd.getTrainingConfig().getIterationCount();
-        }
-
-        @Override
-        public void setEpochs(int epochs) {
-            sd.getTrainingConfig().setEpochCount(epochs);
         }
 
         @Override
@@ -431,25 +381,6 @@ public final class MiniLmTrainer {
             p.put("emb_word", table);
             p.putAll(MiniLm.initialHeads(config, java.util.Arrays.copyOf(MiniLm.allExits(), config.numExits() - 1)));
             return MiniLm.earlyExitModel(config, p, eps);
-        }
-
-        @Override
-        public String fileExtension() {
-            return "sd";
-        }
-
-        @Override
-        public void save(OutputStream out, boolean withUpdater) {
-            sd.save(out, withUpdater);
-        }
-
-        @Override
-        public void restore(Path file, int iteration, int epochs) {
-            SameDiff loaded = SameDiff.load(file.toFile(), true);
-            loaded.getTrainingConfig().setIterationCount(iteration);
-            loaded.getTrainingConfig().setEpochCount(epochs);
-            loaded.createGradFunction();
-            sd = loaded;
         }
     }
 

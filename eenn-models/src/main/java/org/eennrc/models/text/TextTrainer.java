@@ -1,11 +1,9 @@
 package org.eennrc.models.text;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -161,16 +159,14 @@ public final class TextTrainer {
      * ({@code History.lossCurve()} is null: the backward pass never evaluates the loss node), so the loss is a
      * forward pass before the update, on the batches the trainer asks for.
      */
-    static final class TransformerNetwork implements TrainableNetwork {
+    static final class TransformerNetwork extends SameDiffNetwork {
         private final TransformerConfig config;
         private final String[] featureNames;
-        private SameDiff sd;
 
         TransformerNetwork(TransformerConfig config, SameDiff sd, boolean dropout) {
+            super(sd);
             this.config = config;
             this.featureNames = TextTransformer.featureNames(config, dropout);
-            this.sd = sd;
-            createGradient(sd);
         }
 
         SameDiff graph() {
@@ -179,28 +175,8 @@ public final class TextTrainer {
 
         @Override
         public double fit(org.nd4j.linalg.dataset.api.MultiDataSet batch, boolean measureLoss) {
-            double loss = Double.NaN;
-            if (measureLoss) {
-                Map<String, INDArray> feed = new HashMap<>();
-                for (int k = 0; k < featureNames.length; k++) {
-                    feed.put(featureNames[k], batch.getFeatures(k));
-                }
-                feed.put(TextTransformer.LABELS, batch.getLabels(0));
-                // with dropout this is the loss of the dropped-out network, the one being trained
-                loss = sd.output(feed, TextTransformer.LOSS).get(TextTransformer.LOSS).getDouble(0);
-            }
-            sd.fit(batch);
-            return loss;
-        }
-
-        @Override
-        public int iteration() {
-            return sd.getTrainingConfig().getIterationCount();
-        }
-
-        @Override
-        public void setEpochs(int epochs) {
-            sd.getTrainingConfig().setEpochCount(epochs);
+            // with dropout the loss is that of the dropped-out network, the one being trained
+            return fitFeeding(batch, measureLoss, featureNames, TextTransformer.LABELS, TextTransformer.LOSS);
         }
 
         @Override
@@ -212,33 +188,6 @@ public final class TextTrainer {
         public StagedModel model() {
             return TextTransformer.earlyExitModel(config, TextTransformer.parameters(sd));
         }
-
-        @Override
-        public String fileExtension() {
-            return "sd";
-        }
-
-        @Override
-        public void save(OutputStream out, boolean withUpdater) {
-            sd.save(out, withUpdater);
-        }
-
-        @Override
-        public void restore(Path file, int iteration, int epochs) {
-            SameDiff loaded = SameDiff.load(file.toFile(), true);
-            loaded.getTrainingConfig().setIterationCount(iteration);
-            loaded.getTrainingConfig().setEpochCount(epochs);
-            createGradient(loaded);
-            sd = loaded;
-        }
-    }
-
-    /**
-     * Builds the backward graph now rather than in the first {@code fit}. (M2.1 prints one "Added differentiated op"
-     * line per op while doing so; entry points filter them out with {@link Dl4jRuntime#configureProcess()}.)
-     */
-    static void createGradient(SameDiff sd) {
-        sd.createGradFunction();
     }
 
     /** A trained model from a training output directory (model.sd, model.json, vocab.txt). */

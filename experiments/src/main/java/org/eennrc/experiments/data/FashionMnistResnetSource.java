@@ -2,7 +2,6 @@ package org.eennrc.experiments.data;
 
 import com.google.inject.Inject;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -18,7 +17,6 @@ import org.eennrc.models.MultiExitResNetConfig;
 import org.eennrc.models.train.TrainingListener;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.models.train.Trainer;
-import org.eennrc.risk.io.AtomicFiles;
 
 /**
  * The multi-exit ResNet on Fashion-MNIST ({@code data.type: fashion-mnist}): trains it with eenn-models'
@@ -70,8 +68,7 @@ public final class FashionMnistResnetSource implements OutputsSource {
             provenance.put("trained", false);
         } else {
             log.info("training the multi-exit ResNet (" + model + "; " + train + ") into " + dir);
-            Files.createDirectories(dir);
-            AtomicFiles.write(dir.resolve("config-hash.txt"), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+            Files2.createCacheDir(dir, text);
             long t0 = System.nanoTime();
             PrintStream err = System.err;
             // An interrupted earlier run of the same config left checkpoints: continue from the last complete epoch.

@@ -3,7 +3,6 @@ package org.eennrc.experiments.data;
 import com.google.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +31,6 @@ import org.eennrc.models.seg.SegTrainer;
 import org.eennrc.models.train.Checkpoints;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.models.train.TrainingListener;
-import org.eennrc.risk.io.AtomicFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -122,8 +120,7 @@ public final class FashionScenesSource implements OutputsSource {
             trained = SegTrainer.load(dir);
         } else {
             log.info("training the multi-exit segmentation network (" + model + "; " + train + ") into " + dir);
-            Files.createDirectories(dir);
-            AtomicFiles.write(dir.resolve("config-hash.txt"), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+            Files2.createCacheDir(dir, text);
             boolean resume = !options.retrain() && Checkpoints.resumable(dir);
             if (resume) log.info("resuming from the last checkpoint in " + dir.resolve(Checkpoints.FOLDER));
             long t0 = System.nanoTime();

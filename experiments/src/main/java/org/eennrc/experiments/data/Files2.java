@@ -1,10 +1,13 @@
 package org.eennrc.experiments.data;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eennrc.models.SettingsJson;
+import org.eennrc.risk.io.AtomicFiles;
 import org.eennrc.risk.provenance.FileDigest;
 
 /** Small helpers for the provenance of input files (the hashing is {@link FileDigest}'s). */
@@ -40,5 +43,14 @@ public final class Files2 {
             m.put("sha256", d.sha256());
         }
         return m;
+    }
+
+    /**
+     * Creates a model cache folder and writes {@code config-hash.txt} into it (atomically): the text whose SHA-256
+     * names the folder, so that a cached model can be traced to the settings it was trained with.
+     */
+    static void createCacheDir(Path dir, String hashText) throws IOException {
+        Files.createDirectories(dir);
+        AtomicFiles.write(dir.resolve("config-hash.txt"), out -> out.write(hashText.getBytes(StandardCharsets.UTF_8)));
     }
 }

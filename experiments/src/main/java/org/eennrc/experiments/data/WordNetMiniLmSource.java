@@ -1,14 +1,11 @@
 package org.eennrc.experiments.data;
 
 import com.google.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eennrc.core.ExitOutputs;
-import org.eennrc.core.ExitOutputsNpz;
-import org.eennrc.experiments.config.ConfigException;
 import org.eennrc.experiments.config.ExperimentConfig;
 import org.eennrc.models.Exporter;
 import org.eennrc.models.ModelIO;
@@ -16,9 +13,7 @@ import org.eennrc.models.text.MiniLm;
 import org.eennrc.models.text.MiniLmConfig;
 import org.eennrc.models.text.MiniLmTrainer;
 import org.eennrc.models.text.TextPipeline;
-import org.eennrc.models.text.WordNetGlosses;
 import org.eennrc.models.train.TrainConfig;
-import org.eennrc.risk.io.AtomicFiles;
 
 /**
  * The pretrained MiniLM-L6 with an exit after every layer on WordNet glosses ({@code data.type: wordnet},
@@ -52,15 +47,7 @@ public final class WordNetMiniLmSource implements OutputsSource {
 
     @Override
     public ExitOutputs outputs(ExperimentData.Log log) throws Exception {
-        String where = String.valueOf(config.source);
-        long splitSeed = data.splitSeed == null ? WordNetGlosses.DEFAULT_SPLIT_SEED : data.splitSeed;
-        if (splitSeed != WordNetGlosses.DEFAULT_SPLIT_SEED) {
-            throw new ConfigException(where, "data.split_seed", "eenn-models' WordNet split is fixed at seed "
-                    + WordNetGlosses.DEFAULT_SPLIT_SEED + " (by synset offset); got " + splitSeed);
-        }
-        if (data.evalSize != null && data.evalSize < 0) {
-            throw new ConfigException(where, "data.eval_size", "must be >= 0 (0: every test gloss), got " + data.evalSize);
-        }
+        long splitSeed = WordNetSources.checkedSplitSeed(config, data);
         MiniLmConfig model = config.model.minilm;
         TrainConfig heads = config.training; // completed by TrainingChecks
         MiniLmTrainer.Settings settings = new MiniLmTrainer.Settings(config.model.recipe, heads,
@@ -88,8 +75,7 @@ public final class WordNetMiniLmSource implements OutputsSource {
             r = MiniLmTrainer.load(dir);
         } else {
             log.info("training the MiniLM exits (" + model + "; " + settings + ") into " + dir);
-            Files.createDirectories(dir);
-            AtomicFiles.write(dir.resolve("config-hash.txt"), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+            Files2.createCacheDir(dir, text);
             r = MiniLmTrainer.train(model, settings, d.train(), dir, false, System.err);
             provenance.put("trained", true);
             Files.deleteIfExists(npz);
@@ -100,23 +86,11 @@ public final class WordNetMiniLmSource implements OutputsSource {
         provenance.put("head_seconds", r.headSeconds());
         provenance.put("head_train_texts", r.headTrainTexts());
         provenance.put("fine_tune_texts", r.fineTuneTexts());
-        ExitOutputs o;
-        if (Files.isRegularFile(npz)) {
-            log.info("reusing exported outputs " + npz);
-            o = ExitOutputsNpz.read(npz);
-        } else {
-            log.info("exporting the outputs of every exit on the test glosses to " + npz);
-            o = r.earlyExitModel().outputs(d.test().iterator(64));
+        return WordNetSources.testOutputs(npz, () -> {
+            ExitOutputs o = r.earlyExitModel().outputs(d.test().iterator(64));
             Exporter.write(o, npz);
-        }
-        provenance.put("outputs", Files2.describe(npz));
-        if (data.evalSize != null && data.evalSize > 0 && data.evalSize < o.numSamples()) {
-            int[] first = new int[data.evalSize];
-            for (int i = 0; i < first.length; i++) first[i] = i;
-            o = o.subset(first);
-        }
-        provenance.put("samples", o.numSamples());
-        return o;
+            return o;
+        }, data, provenance, log);
     }
 
     @Override

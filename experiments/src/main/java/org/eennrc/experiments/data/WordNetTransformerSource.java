@@ -2,23 +2,18 @@ package org.eennrc.experiments.data;
 
 import com.google.inject.Inject;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eennrc.core.ExitOutputs;
-import org.eennrc.core.ExitOutputsNpz;
-import org.eennrc.experiments.config.ConfigException;
 import org.eennrc.experiments.config.ExperimentConfig;
 import org.eennrc.models.ModelIO;
 import org.eennrc.models.text.TextPipeline;
 import org.eennrc.models.text.TextTrainer;
 import org.eennrc.models.text.TransformerConfig;
-import org.eennrc.models.text.WordNetGlosses;
 import org.eennrc.models.train.TrainingListener;
 import org.eennrc.models.train.TrainConfig;
-import org.eennrc.risk.io.AtomicFiles;
 
 /**
  * The multi-exit transformer on WordNet glosses ({@code data.type: wordnet}): trains it with eenn-models'
@@ -50,15 +45,7 @@ public final class WordNetTransformerSource implements OutputsSource {
 
     @Override
     public ExitOutputs outputs(ExperimentData.Log log) throws Exception {
-        String where = String.valueOf(config.source);
-        long splitSeed = data.splitSeed == null ? WordNetGlosses.DEFAULT_SPLIT_SEED : data.splitSeed;
-        if (splitSeed != WordNetGlosses.DEFAULT_SPLIT_SEED) {
-            throw new ConfigException(where, "data.split_seed", "eenn-models' WordNet split is fixed at seed "
-                    + WordNetGlosses.DEFAULT_SPLIT_SEED + " (by synset offset); got " + splitSeed);
-        }
-        if (data.evalSize != null && data.evalSize < 0) {
-            throw new ConfigException(where, "data.eval_size", "must be >= 0 (0: every test gloss), got " + data.evalSize);
-        }
+        long splitSeed = WordNetSources.checkedSplitSeed(config, data);
         TransformerConfig model = config.model.transformer;
         TrainConfig train = config.training; // checked against the network by ConfigLoader
         String text = hashText(model, train, splitSeed);
@@ -77,8 +64,7 @@ public final class WordNetTransformerSource implements OutputsSource {
             provenance.put("trained", false);
         } else {
             log.info("training the multi-exit transformer (" + model + "; " + train + ") into " + dir);
-            Files.createDirectories(dir);
-            AtomicFiles.write(dir.resolve("config-hash.txt"), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+            Files2.createCacheDir(dir, text);
             boolean resume = !options.retrain()
                     && org.eennrc.models.train.Checkpoints.resumable(dir);
             if (resume) log.info("resuming from the last checkpoint in " + dir.resolve(TextTrainer.CHECKPOINT_DIR));
@@ -89,22 +75,8 @@ public final class WordNetTransformerSource implements OutputsSource {
             provenance.put("train_seconds", (System.nanoTime() - t0) / 1e9);
             Files.deleteIfExists(npz);
         }
-        ExitOutputs o;
-        if (Files.isRegularFile(npz)) {
-            log.info("reusing exported outputs " + npz);
-            o = ExitOutputsNpz.read(npz);
-        } else {
-            log.info("exporting the outputs of every exit on the test glosses to " + npz);
-            o = TextPipeline.export(dir, data.dir, "test", npz, 256);
-        }
-        provenance.put("outputs", Files2.describe(npz));
-        if (data.evalSize != null && data.evalSize > 0 && data.evalSize < o.numSamples()) {
-            int[] first = new int[data.evalSize];
-            for (int i = 0; i < first.length; i++) first[i] = i;
-            o = o.subset(first);
-        }
-        provenance.put("samples", o.numSamples());
-        return o;
+        return WordNetSources.testOutputs(npz, () -> TextPipeline.export(dir, data.dir, "test", npz, 256), data,
+                provenance, log);
     }
 
     @Override

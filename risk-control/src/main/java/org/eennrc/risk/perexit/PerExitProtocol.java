@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.eennrc.risk.internal.TrialSummary;
 import org.eennrc.risk.protocol.ProgressListener;
 import org.eennrc.risk.protocol.Protocol;
 import org.eennrc.risk.protocol.ProtocolRow;
@@ -84,34 +85,10 @@ public final class PerExitProtocol {
         List<ProtocolRow> rows = new ArrayList<>(nc * ne);
         for (int c = 0; c < nc; c++) {
             for (int e = 0; e < ne; e++) {
-                double[] r = risk[c][e];
-                double meanRisk = mean(r);
-                int violations = 0;
-                int infeasible = 0;
-                double pos = 0;
-                for (int t = 0; t < trials; t++) {
-                    if (r[t] > eps[e]) violations++;
-                    if (chosen[c][e][t] < 0) infeasible++;
-                    pos += position[c][e][t];
-                }
-                rows.add(new ProtocolRow(cs.get(c).name(), eps[e], settings.delta(), nCal, trials, meanRisk,
-                        sd(r, meanRisk), (double) violations / trials, mean(cost[c][e]), mean(saving[c][e]),
-                        pos / trials, (double) infeasible / trials));
+                rows.add(TrialSummary.row(cs.get(c).name(), eps[e], settings.delta(), nCal, risk[c][e], cost[c][e],
+                        saving[c][e], chosen[c][e], position[c][e]));
             }
         }
         return rows;
-    }
-
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) s += x;
-        return s / v.length;
-    }
-
-    private static double sd(double[] v, double mean) {
-        if (v.length < 2) return 0;
-        double s = 0;
-        for (double x : v) s += (x - mean) * (x - mean);
-        return Math.sqrt(s / (v.length - 1));
     }
 }

@@ -8,6 +8,7 @@ import java.util.stream.IntStream;
 import org.eennrc.risk.LossMatrix;
 import org.eennrc.risk.RiskController;
 import org.eennrc.risk.RiskController.Calibration;
+import org.eennrc.risk.internal.TrialSummary;
 
 /**
  * The evaluation protocol of method.md §5: for each seeded trial, draw n_cal samples without replacement as the
@@ -59,6 +60,7 @@ public final class Protocol {
         double[][][] cost = new double[nc][ne][trials];
         double[][][] saving = new double[nc][ne][trials];
         int[][][] index = new int[nc][ne][trials];
+        int[][][] used = new int[nc][ne][trials];
         AtomicInteger done = new AtomicInteger();
         long start = System.nanoTime();
         IntStream.range(0, trials).parallel().forEach(t -> {
@@ -69,12 +71,13 @@ public final class Protocol {
                 Calibration prepared = controllers.get(c).prepare(calLosses, settings.delta());
                 for (int e = 0; e < ne; e++) {
                     int k = prepared.selectIndex(eps[e]);
-                    int used = Math.max(k, 0);
-                    risk[c][e][t] = (losses.rowSum(used) - calLosses.rowSum(used)) / (total - nCal);
-                    double cst = efficiency.testMean(used, cal);
+                    int u = Math.max(k, 0);
+                    risk[c][e][t] = (losses.rowSum(u) - calLosses.rowSum(u)) / (total - nCal);
+                    double cst = efficiency.testMean(u, cal);
                     cost[c][e][t] = cst;
                     saving[c][e][t] = fullCost > 0 ? 1 - cst / fullCost : 0;
                     index[c][e][t] = k;
+                    used[c][e][t] = u;
                     selections.selected(t, c, e, k, cal);
                 }
             }
@@ -83,19 +86,8 @@ public final class Protocol {
         List<ProtocolRow> rows = new ArrayList<>(nc * ne);
         for (int c = 0; c < nc; c++) {
             for (int e = 0; e < ne; e++) {
-                double[] r = risk[c][e];
-                double meanRisk = mean(r);
-                int violations = 0;
-                int infeasible = 0;
-                double idx = 0;
-                for (int t = 0; t < trials; t++) {
-                    if (r[t] > eps[e]) violations++;
-                    if (index[c][e][t] < 0) infeasible++;
-                    idx += Math.max(index[c][e][t], 0);
-                }
-                rows.add(new ProtocolRow(controllers.get(c).name(), eps[e], settings.delta(), nCal, trials,
-                        meanRisk, sd(r, meanRisk), (double) violations / trials, mean(cost[c][e]),
-                        mean(saving[c][e]), idx / trials, (double) infeasible / trials));
+                rows.add(TrialSummary.row(controllers.get(c).name(), eps[e], settings.delta(), nCal, risk[c][e],
+                        cost[c][e], saving[c][e], index[c][e], used[c][e]));
             }
         }
         return rows;
@@ -118,18 +110,5 @@ public final class Protocol {
             cal[i] = perm[i];
         }
         return cal;
-    }
-
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) s += x;
-        return s / v.length;
-    }
-
-    private static double sd(double[] v, double mean) {
-        if (v.length < 2) return 0;
-        double s = 0;
-        for (double x : v) s += (x - mean) * (x - mean);
-        return Math.sqrt(s / (v.length - 1));
     }
 }
