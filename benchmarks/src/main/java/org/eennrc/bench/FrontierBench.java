@@ -35,6 +35,7 @@ import org.eennrc.models.EarlyExitPredictor;
 import org.eennrc.models.ModelIO;
 import org.eennrc.models.MultiExitResNet;
 import org.eennrc.models.MultiExitResNetConfig;
+import org.eennrc.models.SpeedTest;
 import org.eennrc.models.data.FashionMnist;
 import org.eennrc.models.data.ImageSet;
 import org.eennrc.models.train.TrainConfig;
@@ -60,8 +61,10 @@ import org.jfree.data.xy.XYSeriesCollection;
  * ({@link EarlyExitPredictor#fullModel}: every stage, the last head only), so it is a single-exit network in both
  * training and compute; its unused heads cost a few hundred multiply-adds in training only.
  *
- * <p>The early-exit network: {@code --eenn DIR} (a saved model, e.g. the main job's cached one) or, by default,
- * eenn-models' default architecture trained here with the same recipe. The test set is split in two seeded halves:
+ * <p>The early-exit networks: {@code --eenn DIR[;DIR…]} (saved models, e.g. the main job's cached one) and
+ * {@code --eenn-archs SPEC[;SPEC…]} (architectures in the family's grammar, trained here with the same recipe and
+ * every exit weighted 1), or, when neither is given, eenn-models' default architecture trained here. Several
+ * early-exit networks on one figure are how the default network is chosen (issue 16). The test set is split in two seeded halves:
  * each controller ({@code --controllers crc,ucb-wsr}) certifies the risk ({@code --risk prediction-gap}) at each ε
  * on the calibration half, and real early exit with that policy is timed on the other half (decisions checked
  * against the simulated exit), with the risk those exits give on the test half. Static members and the EENN's own
@@ -72,11 +75,13 @@ import org.jfree.data.xy.XYSeriesCollection;
  * folded model's too, as a deployment would calibrate them.
  *
  * <p>Trained models are cached under {@code --out}/models, one folder per (architecture, recipe); a second run only
- * measures. Writes {@code frontier.csv} and {@code frontier.png} (two panels: batch 128, batch 1) to {@code --out}.
+ * measures. {@code --train-only} trains (or finds) every network and stops before any timing, so that the training,
+ * which needs no quiet machine, can run apart from (and in parallel processes before) the measurements, which do.
+ * Writes {@code frontier.csv} and {@code frontier.png} (two panels: batch 128, batch 1) to {@code --out}.
  *
  * <pre>
  * OMP_WAIT_POLICY=PASSIVE java $JOPTS -cp $CP org.eennrc.bench.FrontierBench [--out runs/frontier]
- *      [--family "16,32,64|1,2,2|1,1,1|16;..."] [--eenn DIR] [--data-dir DIR] [--epochs 4] [--max-train 0]
+ *      [--family "16,32,64|1,2,2|1,1,1|16;..."] [--eenn DIR;...] [--eenn-archs SPEC;...] [--train-only] [--data-dir DIR] [--epochs 4] [--max-train 0]
  *      [--batch 128] [--lr 3e-3] [--risk prediction-gap] [--controllers crc,ucb-wsr]
  *      [--epsilons 0.01,0.02,...,0.10] [--delta 0.1] [--seed 1] [--max-test 0] [--infer-batch 128]
  *      [--repeats 3] [--latency-samples 300] [--fold]
@@ -85,7 +90,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 public final class FrontierBench {
     private static final Set<String> OPTIONS = Set.of("out", "family", "eenn", "data-dir", "epochs", "max-train",
             "batch", "lr", "risk", "controllers", "epsilons", "delta", "seed", "max-test", "infer-batch", "repeats",
-            "latency-samples", "fold");
+            "latency-samples", "fold", "eenn-archs", "train-only");
 
     /** The default static family: narrower, shallower, wider and deeper than the default early-exit network. */
     static final String DEFAULT_FAMILY = String.join(";",
@@ -147,51 +152,47 @@ public final class FrontierBench {
         System.out.printf(Locale.ROOT, "[frontier] %s; recipe %s; %d calibration / %d test images; batch norm "
                 + "folded: %b; load %s%n", Dl4jRuntime.describe(), recipe, cal.length, rest.length, a.flag("fold"), load());
 
-        List<Point> points = new ArrayList<>();
-        // 1. the early-exit network and its certified operating points
-        ModelIO.TrainedModel eenn = a.has("eenn") ? ModelIO.load(Path.of(a.get("eenn", "")))
-                : trained(MultiExitResNetConfig.defaults(), recipe, data, out, false);
         boolean fold = a.flag("fold");
-        ComputationGraphModel model = folded(MultiExitResNet.earlyExitModel(eenn.config(), eenn.graph()), fold);
-        ExitOutputs all = model.outputs(test.iterator(500));
-        ExitOutputs calOut = all.subset(cal);
-        ExitOutputs testOut = all.subset(rest);
-        double[] cum = model.cumulativeCost();
-        EarlyExitPredictor predictor = model.predictor();
-        String eennName = "eenn " + arch(eenn.config());
-        Timing fullT = time(predictor, evalSet, null, inferBatch, repeats, latencyN);
-        Risk riskFn = Registry.current().risk(risk);
-        points.add(new Point("eenn-full", eennName, "", Double.NaN, 1.0, fullT.result.accuracy(evalSet.labels()),
-                testRisk(riskFn, testOut, fullT.result), model.fullModelCost(), fullT.imgsBatch, fullT.imgsOne, fullT.medianMs, true));
-        print(points.get(points.size() - 1));
-        Map<Double, Timing> byLambda = new HashMap<>();
-        for (String c : controllers) {
-            for (double eps : epsilons) {
-                Calibrator calibrator = Calibrator.builder().risk(risk).controller(c.trim()).epsilon(eps).delta(delta)
-                        .build();
-                ExitPolicy policy = calibrator.fit(calOut);
-                ExitResult sim = policy.apply(testOut);
-                Timing t = byLambda.get(policy.lambda());
-                if (t == null) {
-                    t = time(predictor, evalSet, policy, inferBatch, repeats, latencyN);
-                    byLambda.put(policy.lambda(), t);
-                }
-                points.add(new Point("eenn", eennName, c.trim(), eps, policy.lambda(),
-                        t.result.accuracy(evalSet.labels()), testRisk(riskFn, testOut, t.result), sim.meanCost(cum), t.imgsBatch, t.imgsOne, t.medianMs,
-                        t.result.sameDecisions(sim)));
-                print(points.get(points.size() - 1));
+        boolean trainOnly = a.flag("train-only");
+        // the early-exit networks: saved ones (--eenn) and architectures trained here with the recipe (--eenn-archs)
+        List<ModelIO.TrainedModel> eenns = new ArrayList<>();
+        if (a.has("eenn")) {
+            for (String dir : a.get("eenn", "").split(";")) {
+                eenns.add(ModelIO.load(Path.of(dir.trim())));
             }
         }
+        if (a.has("eenn-archs")) {
+            for (String spec : a.get("eenn-archs", "").split(";")) {
+                eenns.add(trained(member(spec.trim()), recipe, data, out, false));
+            }
+        }
+        if (eenns.isEmpty()) {
+            eenns.add(trained(MultiExitResNetConfig.defaults(), recipe, data, out, false));
+        }
+        String[] family = a.get("family", DEFAULT_FAMILY).split(";");
+        if (trainOnly) {
+            for (String spec : family) {
+                trainedStatic(member(spec.trim()), recipe, data, out);
+            }
+            System.out.printf(Locale.ROOT, "[frontier] --train-only: %d early-exit and %d static networks trained or "
+                    + "cached under %s; wall_s=%.1f%n", eenns.size(), family.length, out.resolve("models"),
+                    (System.nanoTime() - t0) / 1e9);
+            return;
+        }
+        List<Point> points = new ArrayList<>();
+        // 1. each early-exit network and its certified operating points
+        for (ModelIO.TrainedModel eenn : eenns) {
+            operatingPoints(eenn, fold, test, cal, rest, evalSet, risk, controllers, epsilons, delta, inferBatch,
+                    repeats, latencyN, points);
+        }
         // 2. the static family, same recipe, same test half
-        for (String spec : a.get("family", DEFAULT_FAMILY).split(";")) {
+        for (String spec : family) {
             MultiExitResNetConfig cfg = member(spec.trim());
-            double[] w = new double[cfg.numExits()];
-            w[w.length - 1] = 1;
-            ModelIO.TrainedModel m = trained(cfg, recipe.toBuilder().exitWeights(w).build(), data, out, true);
+            ModelIO.TrainedModel m = trainedStatic(cfg, recipe, data, out);
             ComputationGraphModel sm = folded(MultiExitResNet.earlyExitModel(m.config(), m.graph()), fold);
-            Timing t = time(sm.predictor(), evalSet, null, inferBatch, repeats, latencyN);
+            SpeedTest.Timing t = time(sm.predictor(), evalSet, null, inferBatch, repeats, latencyN);
             points.add(new Point("static", "static " + arch(cfg), "", Double.NaN, 1.0,
-                    t.result.accuracy(evalSet.labels()), Double.NaN, sm.fullModelCost(), t.imgsBatch, t.imgsOne, t.medianMs, true));
+                    t.result().accuracy(evalSet.labels()), Double.NaN, sm.fullModelCost(), t.imagesPerSecond(), 1000 / t.meanMs(), t.medianMs(), true));
             print(points.get(points.size() - 1));
         }
         writeCsv(out.resolve("frontier.csv"), points, inferBatch);
@@ -199,6 +200,54 @@ public final class FrontierBench {
         System.out.printf(Locale.ROOT, "[frontier] wrote %s and %s; load %s; peak_rss_mib=%.0f wall_s=%.1f%n",
                 out.resolve("frontier.csv"), out.resolve("frontier.png"), load(), Rss.peakMiB(),
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The early-exit network's own full model and, for every controller and ε, the policy certified on the
+     * calibration half, timed by real early exit on the test half (each distinct λ once).
+     */
+    private static void operatingPoints(ModelIO.TrainedModel eenn, boolean fold, ImageSet test, int[] cal, int[] rest,
+                                        ImageSet evalSet, String risk, List<String> controllers, double[] epsilons,
+                                        double delta, int inferBatch, int repeats, int latencyN, List<Point> points) {
+        ComputationGraphModel model = folded(MultiExitResNet.earlyExitModel(eenn.config(), eenn.graph()), fold);
+        ExitOutputs all = model.outputs(test.iterator(500));
+        ExitOutputs calOut = all.subset(cal);
+        ExitOutputs testOut = all.subset(rest);
+        double[] cum = model.cumulativeCost();
+        EarlyExitPredictor predictor = model.predictor();
+        String eennName = "eenn " + arch(eenn.config());
+        SpeedTest.Timing fullT = time(predictor, evalSet, null, inferBatch, repeats, latencyN);
+        Risk riskFn = Registry.current().risk(risk);
+        points.add(new Point("eenn-full", eennName, "", Double.NaN, 1.0, fullT.result().accuracy(evalSet.labels()),
+                testRisk(riskFn, testOut, fullT.result()), model.fullModelCost(), fullT.imagesPerSecond(), 1000 / fullT.meanMs(),
+                fullT.medianMs(), true));
+        print(points.get(points.size() - 1));
+        Map<Double, SpeedTest.Timing> byLambda = new HashMap<>();
+        for (String c : controllers) {
+            for (double eps : epsilons) {
+                Calibrator calibrator = Calibrator.builder().risk(risk).controller(c.trim()).epsilon(eps).delta(delta)
+                        .build();
+                ExitPolicy policy = calibrator.fit(calOut);
+                ExitResult sim = policy.apply(testOut);
+                SpeedTest.Timing t = byLambda.get(policy.lambda());
+                if (t == null) {
+                    t = time(predictor, evalSet, policy, inferBatch, repeats, latencyN);
+                    byLambda.put(policy.lambda(), t);
+                }
+                points.add(new Point("eenn", eennName, c.trim(), eps, policy.lambda(),
+                        t.result().accuracy(evalSet.labels()), testRisk(riskFn, testOut, t.result()), sim.meanCost(cum),
+                        t.imagesPerSecond(), 1000 / t.meanMs(), t.medianMs(), t.result().sameDecisions(sim)));
+                print(points.get(points.size() - 1));
+            }
+        }
+    }
+
+    /** A static member: only its last exit is trained (exit weights 0, …, 0, 1). */
+    static ModelIO.TrainedModel trainedStatic(MultiExitResNetConfig cfg, TrainConfig recipe, FashionMnist data,
+                                              Path out) throws IOException {
+        double[] w = new double[cfg.numExits()];
+        w[w.length - 1] = 1;
+        return trained(cfg, recipe.toBuilder().exitWeights(w).build(), data, out, true);
     }
 
     /** The risk on the test half of the exits real early exit took (method.md §2: the mean loss). */
@@ -276,32 +325,9 @@ public final class FrontierBench {
     }
 
     /** Throughput at the batch size (best of repeats) and batch-1 latencies of the full model or of a policy. */
-    record Timing(ExitResult result, double imgsBatch, double imgsOne, double medianMs) {
-    }
-
-    static Timing time(EarlyExitPredictor p, ImageSet set, ExitPolicy policy, int batch, int repeats, int latencyN) {
-        ImageSet few = set.range(0, Math.min(50, set.size()));
-        run(p, set, policy, batch); // warm-up: every batch shape (oneDNN builds primitives per shape)
-        run(p, few, policy, 1);
-        double best = Double.MAX_VALUE;
-        ExitResult r = null;
-        for (int i = 0; i < repeats; i++) {
-            r = run(p, set, policy, batch);
-            best = Math.min(best, r.seconds());
-        }
-        ImageSet lat = set.range(0, Math.min(latencyN, set.size()));
-        double[] ms = new double[lat.size()];
-        for (int i = 0; i < ms.length; i++) {
-            ms[i] = run(p, lat.range(i, i + 1), policy, 1).seconds() * 1000;
-        }
-        double mean = Arrays.stream(ms).average().orElse(Double.NaN);
-        double[] s = ms.clone();
-        Arrays.sort(s);
-        return new Timing(r, set.size() / best, 1000 / mean, s[s.length / 2]);
-    }
-
-    private static ExitResult run(EarlyExitPredictor p, ImageSet set, ExitPolicy policy, int batch) {
-        return policy == null ? p.fullModel(set.iterator(batch)) : p.predict(set.iterator(batch), policy);
+    static SpeedTest.Timing time(EarlyExitPredictor p, ImageSet set, ExitPolicy policy, int batch, int repeats,
+                                 int latencyN) {
+        return SpeedTest.time(p, policy, SpeedTest.inputs(set), batch, repeats, latencyN);
     }
 
     private static void print(Point q) {
@@ -348,8 +374,8 @@ public final class FrontierBench {
         Map<String, XYSeries> series = new LinkedHashMap<>();
         for (Point q : points) {
             String name = switch (q.kind) {
-                case "eenn" -> "early exit, " + q.controller;
-                case "eenn-full" -> "early-exit net, full model";
+                case "eenn" -> "early exit " + q.name.split(" ")[1] + ", " + q.controller;
+                case "eenn-full" -> "full model of an early-exit net";
                 default -> "static networks";
             };
             series.computeIfAbsent(name, k -> new XYSeries(k, false, true))
@@ -363,7 +389,9 @@ public final class FrontierBench {
         NumberAxis y = new NumberAxis("test accuracy (test half)");
         y.setAutoRangeIncludesZero(false);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(false, true);
-        Color[] palette = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x7f7f7f)};
+        Color[] palette = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x7f7f7f),
+            new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf),
+            new Color(0xbcbd22)};
         for (int i = 0; i < ds.getSeriesCount(); i++) {
             r.setSeriesPaint(i, palette[i % palette.length]);
             r.setSeriesStroke(i, new BasicStroke(1.5f));

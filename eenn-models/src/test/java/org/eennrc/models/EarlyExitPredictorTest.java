@@ -244,4 +244,30 @@ class EarlyExitPredictorTest {
         assertThat(calls[0]).isEqualTo(4);
         assertThat(real.exitHistogram()).containsExactly(pool.size(), 0, 0);
     }
+
+    @Test
+    void speedTestTimesBothPathsOnTheSameExamplesAndKeepsTheSimulatedDecisions() {
+        ExitPolicy p = policy(ConfidenceMeasures.MAX_SOFTMAX, 0.7, exported.numExits());
+        ExitResult sim = p.apply(exported);
+        SpeedTest.Comparison c = SpeedTest.compare(predictor, p, SpeedTest.inputs(pool), 64, 2, 7);
+        assertThat(c.earlyExit().result().sameDecisions(sim)).isTrue();
+        assertThat(c.full().result().exits()).containsOnly(exported.numExits() - 1);
+        assertThat(c.full().result().predictions()).containsExactly(predictor.fullModel(pool.iterator(64)).predictions());
+        assertThat(c.size()).isEqualTo(200);
+        assertThat(c.latencySamples()).isEqualTo(7);
+        assertThat(c.full().imagesPerSecond()).isPositive();
+        assertThat(c.speedup()).isEqualTo(c.earlyExit().imagesPerSecond() / c.full().imagesPerSecond());
+        assertThat(c.latencySpeedup()).isEqualTo(c.full().medianMs() / c.earlyExit().medianMs());
+        assertThat(c.full().p90Ms()).isGreaterThanOrEqualTo(c.full().medianMs());
+        // more latency samples than examples: every example once
+        SpeedTest.Timing t = SpeedTest.time(predictor, null, SpeedTest.inputs(pool.range(0, 5)), 4, 1, 50);
+        assertThat(t.result().size()).isEqualTo(5);
+        assertThat(t.medianMs()).isPositive();
+        SpeedTest.Timing none = SpeedTest.time(predictor, p, SpeedTest.inputs(pool.range(0, 5)), 4, 1, 0);
+        assertThat(none.medianMs()).isNaN();
+        assertThatThrownBy(() -> SpeedTest.compare(predictor, null, SpeedTest.inputs(pool), 64, 1, 1))
+                .hasMessageContaining("needs a policy");
+        assertThatThrownBy(() -> SpeedTest.time(predictor, p, SpeedTest.inputs(pool), 0, 1, 1))
+                .hasMessageContaining("batch and repeats must be at least 1");
+    }
 }

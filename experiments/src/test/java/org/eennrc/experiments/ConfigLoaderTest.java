@@ -230,6 +230,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSpeedBlockHasDefaultsAndEveryBadValueIsNamed() throws IOException {
+        ExperimentConfig c = fashionMnist("speed: {}");
+        assertThat(c.speed.risk).isEqualTo("prediction-gap");
+        assertThat(c.speed.controller).isEqualTo("crc");
+        assertThat(c.speed.epsilon).isEqualTo(0.05);
+        assertThat(c.speed.delta).isNull();
+        assertThat(c.speed.batch).isEqualTo(128);
+        assertThat(fashionMnist("").speed).isNull();
+        assertThat(fashionMnist("speed: {epsilon: 0.1, controller: ucb-wsr, latency_samples: 0}").speed.latencySamples)
+                .isZero();
+        assertThat(fashionMnistError("speed: {epsilon: 1.5}")).startsWith("speed.epsilon: must be in (0, 1)");
+        assertThat(fashionMnistError("speed: {delta: 0}")).startsWith("speed.delta: must be in (0, 1)");
+        assertThat(fashionMnistError("speed: {batch: 0}")).startsWith("speed.batch: must be at least 1");
+        assertThat(fashionMnistError("speed: {repeats: 0}")).startsWith("speed.repeats: must be at least 1");
+        assertThat(fashionMnistError("speed: {latency_samples: -1}")).startsWith("speed.latency_samples: must be at least 0");
+        assertThat(fashionMnistError("speed: {risk: accuracy}")).startsWith("speed.risk: unknown risk");
+        assertThat(fashionMnistError("speed: {controller: pareto-ltt}")).startsWith("speed.controller:")
+                .contains("per-exit");
+        assertThat(fashionMnistError("speed: {batch_size: 3}")).startsWith("speed.batch_size: unknown key");
+    }
+
+    @Test
     void aTypoInAModelOrTrainingKeyIsReportedWithItsPath() throws IOException {
         assertThat(fashionMnistError("training: {learnig_rate: 0.01}"))
                 .startsWith("training.learnig_rate: unknown key; expected one of: ")

@@ -327,6 +327,7 @@ public final class ConfigLoader {
             throw new ConfigException(where, "protocol.efficiency", "expected \"compute\" or \"exit-layer\", got " + quote(p.efficiency));
         }
         if (c.perExit != null) checkPerExit(c, where);
+        if (c.speed != null) checkSpeed(c, where);
         if (c.lambdaGrid == null || c.lambdaGrid.size < 2) {
             throw new ConfigException(where, "lambda_grid.size", "must be at least 2");
         }
@@ -432,6 +433,42 @@ public final class ConfigLoader {
 
     private static void positive(Integer v, String where, String key) {
         if (v == null || v < 1) throw new ConfigException(where, key, "must be at least 1, got " + v);
+    }
+
+    /** The {@code speed} block: a model trained here, a known risk and shared-threshold controller, values in range. */
+    private static void checkSpeed(ExperimentConfig c, String where) {
+        ExperimentConfig.SpeedConfig sp = c.speed;
+        if (!(c.data instanceof ExperimentConfig.FashionMnist)) {
+            throw new ConfigException(where, "speed", "timing real early exit needs the model, so it is measured for "
+                    + "data type fashion-mnist only (the other types time it with eenn infer or the benchmarks)");
+        }
+        require(sp.risk, where, "speed.risk");
+        if (!org.eennrc.core.Registry.current().riskNames().contains(sp.risk)) {
+            throw new ConfigException(where, "speed.risk", "unknown risk " + quote(sp.risk) + "; known: "
+                    + String.join(", ", org.eennrc.core.Registry.current().riskNames()));
+        }
+        require(sp.controller, where, "speed.controller");
+        org.eennrc.risk.inject.ControllerRegistry registry = org.eennrc.core.Registry.current().controllers();
+        if (registry.isPerExit(sp.controller)) {
+            throw new ConfigException(where, "speed.controller", quote(sp.controller) + " is a per-exit controller;"
+                    + " the speed block takes one with a shared threshold, e.g. crc");
+        }
+        require(sp.epsilon, where, "speed.epsilon");
+        if (!(sp.epsilon > 0 && sp.epsilon < 1)) {
+            throw new ConfigException(where, "speed.epsilon", "must be in (0, 1), got " + sp.epsilon);
+        }
+        if (sp.delta != null && !(sp.delta > 0 && sp.delta < 1)) {
+            throw new ConfigException(where, "speed.delta", "must be in (0, 1), got " + sp.delta);
+        }
+        require(sp.batch, where, "speed.batch");
+        if (sp.batch < 1) throw new ConfigException(where, "speed.batch", "must be at least 1, got " + sp.batch);
+        require(sp.repeats, where, "speed.repeats");
+        if (sp.repeats < 1) throw new ConfigException(where, "speed.repeats", "must be at least 1, got " + sp.repeats);
+        require(sp.latencySamples, where, "speed.latency_samples");
+        if (sp.latencySamples < 0) {
+            throw new ConfigException(where, "speed.latency_samples", "must be at least 0, got " + sp.latencySamples);
+        }
+        require(sp.seed, where, "speed.seed");
     }
 
     /** The {@code per_exit} block (method.md §7): controllers present and per-exit, values in range. */

@@ -67,6 +67,11 @@ public final class ExperimentConfig {
      * experiments only. Absent: none.
      */
     public PerExitConfig perExit;
+    /**
+     * Measure real early exit against the full model for the report (models trained here; method.md §5): one
+     * policy certified on half of the exported split, timed on the other half. Absent: not measured.
+     */
+    public SpeedConfig speed;
 
     /** The file this config was read from (set by the loader, not a key). */
     @com.fasterxml.jackson.annotation.JsonIgnore
@@ -133,6 +138,28 @@ public final class ExperimentConfig {
         public Double splitFraction = 0.5;
         /** The seed of the split and of the sampled configurations. */
         public Long seed = 0L;
+    }
+
+    /**
+     * The {@code speed} block: the operating point whose real early exit is timed against the full model (the
+     * figure a user deploys), and how it is timed ({@link org.eennrc.models.SpeedTest}).
+     */
+    public static final class SpeedConfig {
+        /** The risk the policy certifies. */
+        public String risk = "prediction-gap";
+        /** A controller with one shared threshold (not per-exit). */
+        public String controller = "crc";
+        public Double epsilon = 0.05;
+        /** Unset: {@code protocol.delta}. */
+        public Double delta;
+        /** Batch size of the throughput measurement. */
+        public Integer batch = 128;
+        /** Timed passes of each path over the test half; the best counts. */
+        public Integer repeats = 3;
+        /** Single-image calls of each path for the batch-1 latency (0: none). */
+        public Integer latencySamples = 300;
+        /** Seed of the calibration/test halves. */
+        public Long seed = 1L;
     }
 
     /** Where the data comes from; {@code type} picks the kind. */

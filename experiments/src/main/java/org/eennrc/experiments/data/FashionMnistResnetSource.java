@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,9 +12,14 @@ import java.util.Map;
 import org.eennrc.core.ExitOutputs;
 import org.eennrc.core.ExitOutputsNpz;
 import org.eennrc.experiments.config.ExperimentConfig;
+import org.eennrc.models.ComputationGraphModel;
 import org.eennrc.models.Exporter;
 import org.eennrc.models.ModelIO;
+import org.eennrc.models.MultiExitResNet;
 import org.eennrc.models.MultiExitResNetConfig;
+import org.eennrc.models.SpeedTest;
+import org.eennrc.models.data.FashionMnist;
+import org.eennrc.models.data.ImageSet;
 import org.eennrc.models.train.TrainingListener;
 import org.eennrc.models.train.TrainConfig;
 import org.eennrc.models.train.Trainer;
@@ -33,6 +39,7 @@ public final class FashionMnistResnetSource implements OutputsSource {
     private final ExperimentConfig.FashionMnist data;
     private final RunOptions options;
     private final Map<String, Object> provenance = new LinkedHashMap<>();
+    private final List<ReportSection> sections = new ArrayList<>();
 
     @Inject
     public FashionMnistResnetSource(ExperimentConfig config, RunOptions options) {
@@ -80,18 +87,43 @@ public final class FashionMnistResnetSource implements OutputsSource {
             provenance.put("train_images_per_second", r.trainImagesPerSecond());
             Files.deleteIfExists(npz);
         }
+        ExitOutputs o;
         if (Files.isRegularFile(npz)) {
             log.info("reusing exported outputs " + npz);
             provenance.put("outputs", Files2.describe(npz));
-            return ExitOutputsNpz.read(npz);
+            o = ExitOutputsNpz.read(npz);
+        } else {
+            log.info("exporting the outputs of every exit on the " + data.split + " split to " + npz);
+            Exporter.Split split = "validation".equals(data.split) ? Exporter.Split.VALIDATION : Exporter.Split.TEST;
+            o = Exporter.export(dir, data.dir, split, npz);
+            log.info(Exporter.summary(o).strip().replace("\n", "; "));
+            provenance.put("outputs", Files2.describe(npz));
+            provenance.put("per_exit_summary", Exporter.summary(o).strip());
         }
-        log.info("exporting the outputs of every exit on the " + data.split + " split to " + npz);
-        Exporter.Split split = "validation".equals(data.split) ? Exporter.Split.VALIDATION : Exporter.Split.TEST;
-        ExitOutputs o = Exporter.export(dir, data.dir, split, npz);
-        log.info(Exporter.summary(o).strip().replace("\n", "; "));
-        provenance.put("outputs", Files2.describe(npz));
-        provenance.put("per_exit_summary", Exporter.summary(o).strip());
+        if (config.speed != null) {
+            sections.add(speed(dir, train, o, log));
+        }
         return o;
+    }
+
+    /** Real early exit timed against the full model on the exported split (the config's {@code speed} block). */
+    private ReportSection speed(Path dir, TrainConfig train, ExitOutputs o, ExperimentData.Log log) throws Exception {
+        ModelIO.TrainedModel m = ModelIO.load(dir);
+        FashionMnist images = FashionMnist.load(data.dir, train.validationSize(), train.splitSeed());
+        ImageSet set = "validation".equals(data.split) ? images.validation() : images.test();
+        if (set.size() != o.numSamples()) {
+            throw new IllegalStateException("the exported outputs " + dir.resolve("outputs-" + data.split + ".npz")
+                    + " hold " + o.numSamples() + " examples but the " + data.split + " split has " + set.size()
+                    + "; delete that file to export again");
+        }
+        ComputationGraphModel model = MultiExitResNet.earlyExitModel(m.config(), m.graph());
+        return SpeedSection.measure(config, o, model.predictor(), idx -> SpeedTest.inputs(set.subset(idx)),
+                set.labels(), model.cumulativeCost(), log, provenance);
+    }
+
+    @Override
+    public List<ReportSection> reportSections() {
+        return sections;
     }
 
     @Override
