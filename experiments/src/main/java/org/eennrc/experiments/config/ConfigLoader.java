@@ -469,6 +469,7 @@ public final class ConfigLoader {
             throw new ConfigException(where, "speed.latency_samples", "must be at least 0, got " + sp.latencySamples);
         }
         require(sp.seed, where, "speed.seed");
+        require(sp.foldBatchNorm, where, "speed.fold_batch_norm");
     }
 
     /** The {@code per_exit} block (method.md §7): controllers present and per-exit, values in range. */

@@ -160,6 +160,11 @@ public final class ExperimentConfig {
         public Integer latencySamples = 300;
         /** Seed of the calibration/test halves. */
         public Long seed = 1L;
+        /**
+         * Also time the model with batch norm folded into its convolutions (the deployment form, calibrated on its
+         * own outputs).
+         */
+        public Boolean foldBatchNorm = true;
     }
 
     /** Where the data comes from; {@code type} picks the kind. */
