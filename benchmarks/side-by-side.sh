@@ -7,6 +7,7 @@
 #   DATA=/usr/share/datasets/fashion-mnist PYTHON=/usr/bin/python3 (Debian's, where python3-torch is installed)
 #   RISK=prediction-gap (the risk CRC certifies at ε = 0.05 for the early-exit run)
 #   FOLD=0 (1: DL4J inference with batch norm folded into the convolutions, InferBench --fold)
+#   WIDTHS=64,64,128,128 STRIDES=1,2,2,1 STEM=32 (the network on both sides; one block per stage)
 #   MODEL= (a trained model folder: skip the Java training and time this model; the training ratio is then not printed)
 # It trains the default network in Java (TrainBench, saved to $OUT), times its full model and certified early exit
 # (InferBench: CRC, prediction gap, ε = 0.05 on one test half, timed on the other), trains and times the
@@ -16,6 +17,7 @@ THREADS=${THREADS:-2}; EPOCHS=${EPOCHS:-1}; MAX_TRAIN=${MAX_TRAIN:-0}; TORCH_BAT
 REPEATS=${REPEATS:-3}; LATENCY=${LATENCY:-300}; OUT=${OUT:-runs/side-by-side}
 DATA=${DATA:-/usr/share/datasets/fashion-mnist}; PYTHON=${PYTHON:-/usr/bin/python3}; FOLD=${FOLD:-0}; MODEL=${MODEL:-}
 RISK=${RISK:-prediction-gap}
+WIDTHS=${WIDTHS:-64,64,128,128}; STRIDES=${STRIDES:-1,2,2,1}; STEM=${STEM:-32}
 here=$(dirname "$0")
 [ -f benchmarks/target/classpath.txt ] || { echo "run from the repository root after: mvn -B -q -pl benchmarks -am compile" >&2; exit 2; }
 "$PYTHON" -c 'import torch' 2>/dev/null || { echo "PyTorch is missing for $PYTHON: apt-get install python3-torch" >&2; exit 2; }
@@ -26,7 +28,8 @@ mkdir -p "$(dirname "$OUT")"
 echo "[side-by-side] $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg) threads=$THREADS"
 if [ -z "$MODEL" ]; then
   java $JOPTS -cp "$CP" org.eennrc.bench.TrainBench --data-dir "$DATA" --out "$OUT" --epochs "$EPOCHS" \
-    --max-train "$MAX_TRAIN" | tee "$OUT.train.log"
+    --max-train "$MAX_TRAIN" --widths "$WIDTHS" --strides "$STRIDES" --blocks "$(echo "$WIDTHS" | sed 's/[0-9]*/1/g')" \
+    --stem "$STEM" | tee "$OUT.train.log"
   grep -q RESULT "$OUT.train.log" || { echo "[side-by-side] TrainBench failed (see above)" >&2; exit 1; }
   MODEL=$OUT
 else
@@ -37,6 +40,7 @@ java $JOPTS -cp "$CP" org.eennrc.bench.InferBench --data-dir "$DATA" --model "$M
   --latency-samples "$LATENCY" --risk "$RISK" $FOLDARG | tee "$OUT.infer.log"
 grep -q RESULT "$OUT.infer.log" || { echo "[side-by-side] InferBench failed (see above)" >&2; exit 1; }
 "$PYTHON" "$here/python/resnet_bench.py" --data-dir "$DATA" --threads "$THREADS" --train-batches "$TORCH_BATCHES" \
-  --repeats "$REPEATS" --latency-samples "$LATENCY" | tee "$OUT.torch.log"
+  --repeats "$REPEATS" --latency-samples "$LATENCY" --widths "$WIDTHS" --strides "$STRIDES" --stem "$STEM" \
+  | tee "$OUT.torch.log"
 echo "[side-by-side] load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$PYTHON" "$here/python/ratios.py" "$OUT.train.log" "$OUT.infer.log" "$OUT.torch.log"

@@ -6,13 +6,14 @@ Fashion-MNIST as a new user would write it. Not part of the build or the tests; 
 Architecture (per MultiExitResNet.java): stem 3x3 conv (no bias) + BN + ReLU, stride 2, to 32 channels; then per stage
 one basic block: conv3x3(stride) + BN + ReLU, conv3x3 + BN, plus a shortcut (1x1 conv + BN when the stride or width
 changes), add, ReLU; after each stage an exit head: global average pooling + linear to 10 classes, softmax.
-Widths 64/64/128/128, strides 1/2/2/1. DL4J's ConvolutionMode.Same gives the same output sizes as padding=1 here
+Widths 64/64/128/128, strides 1/2/2/1 by default (--widths, --strides, --stem for another member). DL4J's ConvolutionMode.Same gives the same output sizes as padding=1 here
 (28 -> 14 -> 14 -> 7 -> 4 -> 4). Training: Adam, lr 3e-3, sum of the exits' cross-entropies (equal weights).
 
 It prints parameter counts and multiply-adds per exit counted as eenn-models' MacCount does (convolutions, linear
 layers, batch norm one per output element, global pooling one per input element), then one RESULT line:
   python3 resnet_bench.py [--data-dir DIR] [--threads 2] [--train-batches 50] [--batch 128] [--infer-images 5000]
-                          [--latency-samples 300] [--repeats 3]
+                          [--latency-samples 300] [--repeats 3] [--widths 64,64,128,128] [--strides 1,2,2,1]
+                          [--stem 32]
 """
 import argparse
 import gzip
@@ -142,7 +143,17 @@ def main():
     ap.add_argument("--latency-samples", type=int, default=300)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--widths", default="64,64,128,128", help="channels of each stage (one exit per stage)")
+    ap.add_argument("--strides", default="1,2,2,1", help="stride of each stage's first block")
+    ap.add_argument("--stem", type=int, default=32, help="channels of the stride-2 stem")
+    ap.add_argument("--profile", action="store_true",
+                    help="after the training timing, split a step into forward / backward / update (as the Java "
+                         "TrainProfile does) and print torch.autograd.profiler's top ops")
     a = ap.parse_args()
+    widths = tuple(int(w) for w in a.widths.split(","))
+    strides = tuple(int(s) for s in a.strides.split(","))
+    if len(widths) != len(strides) or min(widths) < 1 or min(strides) < 1 or a.stem < 1:
+        sys.exit("--widths and --strides need one positive entry per stage, --stem >= 1")
     for k in ("threads", "train_batches", "batch", "infer_images", "repeats"):
         if getattr(a, k) < 1:
             sys.exit(f"--{k.replace('_', '-')} must be >= 1")
@@ -150,7 +161,8 @@ def main():
     torch.manual_seed(42)
     xtr, ytr = load(a.data_dir, "train")
     xte, yte = load(a.data_dir, "t10k")
-    model = MultiExitResNet()
+    model = MultiExitResNet(stem=a.stem, widths=widths, strides=strides)
+    print(f"[torch] network: stem {a.stem}/2, widths {list(widths)}, strides {list(strides)}, one block per stage")
     n_train = sum(p.numel() for p in model.parameters())
     n_buf = sum(b.numel() for n, b in model.named_buffers() if not n.endswith("num_batches_tracked"))
     cum, full = count_macs(model)
@@ -185,6 +197,8 @@ def main():
         if (i - 2) % max(1, a.train_batches // 5) == 0:
             print(f"[torch] train batch {i - 2}/{a.train_batches} loss {loss:.3f}", flush=True)
     train_ips = a.train_batches * a.batch / (time.perf_counter() - t0)
+    if a.profile:
+        profile_step(model, opt, xtr, ytr, idx, a)
 
     # inference: full model (every exit head), batch `batch`, best of `repeats`
     model.eval()
@@ -211,6 +225,44 @@ def main():
           f"full_every_head_img_s={xi.shape[0] / best[True]:.0f} full_img_s={xi.shape[0] / best[False]:.0f} "
           f"batch={a.batch} batch1_median_ms={med:.3f} last_exit_acc={acc:.4f} (after {a.train_batches} batches) "
           f"params={n_train + n_buf} full_macs_M={full / 1e6:.3f}")
+
+
+def profile_step(model, opt, xtr, ytr, idx, a):
+    """Forward (training mode), forward+backward and the whole step, mean ms per batch over the timed batches; then
+    the autograd profiler's ops by self CPU time over the same number of steps."""
+    n = a.train_batches
+    ff = fb = st = 0.0
+    for i in range(3, 3 + n):
+        sel = idx[i * a.batch:(i + 1) * a.batch]
+        x, y = xtr[sel], ytr[sel]
+        t0 = time.perf_counter()
+        with torch.no_grad():
+            model(x)
+        t1 = time.perf_counter()
+        opt.zero_grad()
+        loss = sum(F.cross_entropy(o, y) for o in model(x))
+        loss.backward()
+        t2 = time.perf_counter()
+        opt.zero_grad()
+        loss = sum(F.cross_entropy(o, y) for o in model(x))
+        loss.backward()
+        opt.step()
+        t3 = time.perf_counter()
+        ff += (t1 - t0) * 1000 / n
+        fb += (t2 - t1) * 1000 / n
+        st += (t3 - t2) * 1000 / n
+    print(f"[torch] per batch of {a.batch} (mean of {n}): forward (training mode, no autograd) {ff:.1f} ms, "
+          f"forward+backward {fb:.1f} ms -> backward {fb - ff:.1f} ms, step {st:.1f} ms -> update {st - fb:.1f} ms; "
+          f"step = {a.batch * 1000 / st:.0f} images/s")
+    print(f"[torch] PROFILE forward_ms={ff:.2f} backward_ms={fb - ff:.2f} update_ms={st - fb:.2f} step_ms={st:.2f} "
+          f"images_per_s={a.batch * 1000 / st:.1f}")
+    with torch.autograd.profiler.profile() as prof:
+        for i in range(3, 3 + n):
+            sel = idx[i * a.batch:(i + 1) * a.batch]
+            opt.zero_grad()
+            sum(F.cross_entropy(o, ytr[sel]) for o in model(xtr[sel])).backward()
+            opt.step()
+    print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=12))
 
 
 if __name__ == "__main__":
