@@ -7,7 +7,7 @@
 #   DATA=/usr/share/datasets/fashion-mnist PYTHON=/usr/bin/python3 (Debian's, where python3-torch is installed)
 #   RISK=prediction-gap (the risk CRC certifies at ε = 0.05 for the early-exit run)
 #   FOLD=0 (1: DL4J inference with batch norm folded into the convolutions, InferBench --fold)
-#   WIDTHS=64,64,128,128 STRIDES=1,2,2,1 STEM=32 (the network on both sides; one block per stage)
+#   WIDTHS=32,64,128,256 STRIDES=1,2,2,1 STEM=32 (the network on both sides; one block per stage)
 #   MODEL= (a trained model folder: skip the Java training and time this model; the training ratio is then not printed)
 # It trains the default network in Java (TrainBench, saved to $OUT), times its full model and certified early exit
 # (InferBench: CRC, prediction gap, ε = 0.05 on one test half, timed on the other), trains and times the
@@ -17,7 +17,7 @@ THREADS=${THREADS:-2}; EPOCHS=${EPOCHS:-1}; MAX_TRAIN=${MAX_TRAIN:-0}; TORCH_BAT
 REPEATS=${REPEATS:-3}; LATENCY=${LATENCY:-300}; OUT=${OUT:-runs/side-by-side}
 DATA=${DATA:-/usr/share/datasets/fashion-mnist}; PYTHON=${PYTHON:-/usr/bin/python3}; FOLD=${FOLD:-0}; MODEL=${MODEL:-}
 RISK=${RISK:-prediction-gap}
-WIDTHS=${WIDTHS:-64,64,128,128}; STRIDES=${STRIDES:-1,2,2,1}; STEM=${STEM:-32}
+WIDTHS=${WIDTHS:-32,64,128,256}; STRIDES=${STRIDES:-1,2,2,1}; STEM=${STEM:-32}
 here=$(dirname "$0")
 [ -f benchmarks/target/classpath.txt ] || { echo "run from the repository root after: mvn -B -q -pl benchmarks -am compile" >&2; exit 2; }
 "$PYTHON" -c 'import torch' 2>/dev/null || { echo "PyTorch is missing for $PYTHON: apt-get install python3-torch" >&2; exit 2; }

@@ -6,13 +6,13 @@ Fashion-MNIST as a new user would write it. Not part of the build or the tests; 
 Architecture (per MultiExitResNet.java): stem 3x3 conv (no bias) + BN + ReLU, stride 2, to 32 channels; then per stage
 one basic block: conv3x3(stride) + BN + ReLU, conv3x3 + BN, plus a shortcut (1x1 conv + BN when the stride or width
 changes), add, ReLU; after each stage an exit head: global average pooling + linear to 10 classes, softmax.
-Widths 64/64/128/128, strides 1/2/2/1 by default (--widths, --strides, --stem for another member). DL4J's ConvolutionMode.Same gives the same output sizes as padding=1 here
+Widths 32/64/128/256, strides 1/2/2/1 by default (--widths, --strides, --stem for another member). DL4J's ConvolutionMode.Same gives the same output sizes as padding=1 here
 (28 -> 14 -> 14 -> 7 -> 4 -> 4). Training: Adam, lr 3e-3, sum of the exits' cross-entropies (equal weights).
 
 It prints parameter counts and multiply-adds per exit counted as eenn-models' MacCount does (convolutions, linear
 layers, batch norm one per output element, global pooling one per input element), then one RESULT line:
   python3 resnet_bench.py [--data-dir DIR] [--threads 2] [--train-batches 50] [--batch 128] [--infer-images 5000]
-                          [--latency-samples 300] [--repeats 3] [--widths 64,64,128,128] [--strides 1,2,2,1]
+                          [--latency-samples 300] [--repeats 3] [--widths 32,64,128,256] [--strides 1,2,2,1]
                           [--stem 32]
 """
 import argparse
@@ -72,7 +72,7 @@ class Block(nn.Module):
 
 
 class MultiExitResNet(nn.Module):
-    def __init__(self, stem=32, stem_stride=2, widths=(64, 64, 128, 128), strides=(1, 2, 2, 1), classes=10):
+    def __init__(self, stem=32, stem_stride=2, widths=(32, 64, 128, 256), strides=(1, 2, 2, 1), classes=10):
         super().__init__()
         self.stem = conv_bn(1, stem, 3, stem_stride)
         cin = stem
@@ -143,7 +143,7 @@ def main():
     ap.add_argument("--latency-samples", type=int, default=300)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--lr", type=float, default=3e-3)
-    ap.add_argument("--widths", default="64,64,128,128", help="channels of each stage (one exit per stage)")
+    ap.add_argument("--widths", default="32,64,128,256", help="channels of each stage (one exit per stage)")
     ap.add_argument("--strides", default="1,2,2,1", help="stride of each stage's first block")
     ap.add_argument("--stem", type=int, default=32, help="channels of the stride-2 stem")
     ap.add_argument("--profile", action="store_true",

@@ -75,13 +75,15 @@ import org.jfree.data.xy.XYSeriesCollection;
  * folded model's too, as a deployment would calibrate them.
  *
  * <p>Trained models are cached under {@code --out}/models, one folder per (architecture, recipe); a second run only
- * measures. {@code --train-only} trains (or finds) every network and stops before any timing, so that the training,
+ * measures. Each network is timed in a child JVM of its own (same JVM options, class path and environment, as JMH
+ * forks), because in one process the networks timed after the first came out up to 1.6x slower than alone, at batch 1
+ * most of all; {@code --in-process} times them all in this JVM. {@code --train-only} trains (or finds) every network and stops before any timing, so that the training,
  * which needs no quiet machine, can run apart from (and in parallel processes before) the measurements, which do.
  * Writes {@code frontier.csv} and {@code frontier.png} (two panels: batch 128, batch 1) to {@code --out}.
  *
  * <pre>
  * OMP_WAIT_POLICY=PASSIVE java $JOPTS -cp $CP org.eennrc.bench.FrontierBench [--out runs/frontier]
- *      [--family "16,32,64|1,2,2|1,1,1|16;..."] [--eenn DIR;...] [--eenn-archs SPEC;...] [--train-only] [--data-dir DIR] [--epochs 4] [--max-train 0]
+ *      [--family "16,32,64|1,2,2|1,1,1|16;..."] [--eenn DIR;...] [--eenn-archs SPEC;...] [--train-only] [--in-process] [--data-dir DIR] [--epochs 4] [--max-train 0]
  *      [--batch 128] [--lr 3e-3] [--risk prediction-gap] [--controllers crc,ucb-wsr]
  *      [--epsilons 0.01,0.02,...,0.10] [--delta 0.1] [--seed 1] [--max-test 0] [--infer-batch 128]
  *      [--repeats 3] [--latency-samples 300] [--fold]
@@ -90,16 +92,16 @@ import org.jfree.data.xy.XYSeriesCollection;
 public final class FrontierBench {
     private static final Set<String> OPTIONS = Set.of("out", "family", "eenn", "data-dir", "epochs", "max-train",
             "batch", "lr", "risk", "controllers", "epsilons", "delta", "seed", "max-test", "infer-batch", "repeats",
-            "latency-samples", "fold", "eenn-archs", "train-only");
+            "latency-samples", "fold", "eenn-archs", "train-only", "in-process", "network", "part");
 
-    /** The default static family: narrower, shallower, wider and deeper than the default early-exit network. */
+    /** The default static family (issue 16's measured one): narrower and shallower than the default early-exit network, the
+     * early-exit networks' own architectures trained for their last exit only, and a deeper one. */
     static final String DEFAULT_FAMILY = String.join(";",
             "16,32,64|1,2,2|1,1,1|16",
             "32,64,128|1,2,2|1,1,1|32",
             "32,64,128,128|1,2,2,1|1,1,1,1|32",
-            "64,64,128,128|1,2,2,1|1,1,1,1|32",
-            "64,128,256|1,2,2|1,1,1|32",
-            "64,64,128,128|1,2,2,1|2,2,2,2|32");
+            "32,64,128,256|1,2,2,1|1,1,1,1|32",
+            "32,64,128,128|1,2,2,1|2,2,2,2|32");
 
     private FrontierBench() {
     }
@@ -154,46 +156,72 @@ public final class FrontierBench {
 
         boolean fold = a.flag("fold");
         boolean trainOnly = a.flag("train-only");
-        // the early-exit networks: saved ones (--eenn) and architectures trained here with the recipe (--eenn-archs)
-        List<ModelIO.TrainedModel> eenns = new ArrayList<>();
-        if (a.has("eenn")) {
-            for (String dir : a.get("eenn", "").split(";")) {
-                eenns.add(ModelIO.load(Path.of(dir.trim())));
-            }
-        }
-        if (a.has("eenn-archs")) {
-            for (String spec : a.get("eenn-archs", "").split(";")) {
-                eenns.add(trained(member(spec.trim()), recipe, data, out, false));
-            }
-        }
-        if (eenns.isEmpty()) {
-            eenns.add(trained(MultiExitResNetConfig.defaults(), recipe, data, out, false));
-        }
         String[] family = a.get("family", DEFAULT_FAMILY).split(";");
-        if (trainOnly) {
-            for (String spec : family) {
-                trainedStatic(member(spec.trim()), recipe, data, out);
+        // what to time: every early-exit network, then every static member (trained here when not cached)
+        List<String> networks = new ArrayList<>();
+        if (a.has("network")) {
+            networks.add(a.get("network", ""));
+        } else {
+            if (a.has("eenn")) { // saved early-exit networks
+                for (String dir : a.get("eenn", "").split(";")) {
+                    networks.add("eenn:" + Path.of(dir.trim()));
+                }
             }
-            System.out.printf(Locale.ROOT, "[frontier] --train-only: %d early-exit and %d static networks trained or "
-                    + "cached under %s; wall_s=%.1f%n", eenns.size(), family.length, out.resolve("models"),
-                    (System.nanoTime() - t0) / 1e9);
+            List<MultiExitResNetConfig> archs = new ArrayList<>();
+            if (a.has("eenn-archs")) { // architectures trained here with the recipe
+                for (String spec : a.get("eenn-archs", "").split(";")) {
+                    archs.add(member(spec.trim()));
+                }
+            }
+            if (networks.isEmpty() && archs.isEmpty()) {
+                archs.add(MultiExitResNetConfig.defaults());
+            }
+            for (MultiExitResNetConfig cfg : archs) {
+                trained(cfg, recipe, data, out, false);
+                networks.add("eenn:" + modelDir(cfg, recipe, out, false));
+            }
+            for (String spec : family) {
+                MultiExitResNetConfig cfg = member(spec.trim());
+                trainedStatic(cfg, recipe, data, out);
+                networks.add("static:" + modelDir(cfg, staticRecipe(cfg, recipe), out, true));
+            }
+        }
+        if (trainOnly) {
+            System.out.printf(Locale.ROOT, "[frontier] --train-only: %d networks trained or cached under %s; "
+                    + "wall_s=%.1f%n", networks.size(), out.resolve("models"), (System.nanoTime() - t0) / 1e9);
             return;
         }
         List<Point> points = new ArrayList<>();
-        // 1. each early-exit network and its certified operating points
-        for (ModelIO.TrainedModel eenn : eenns) {
-            operatingPoints(eenn, fold, test, cal, rest, evalSet, risk, controllers, epsilons, delta, inferBatch,
-                    repeats, latencyN, points);
+        if (!a.has("network") && !a.flag("in-process")) {
+            // each network timed in a fresh JVM (as JMH forks): in one process, the networks timed after the first
+            // came out up to 1.6x slower than alone (2026-12-02, idle machine), at batch 1 most of all
+            for (int i = 0; i < networks.size(); i++) {
+                Path part = out.resolve(String.format(Locale.ROOT, "part-%02d.csv", i));
+                fork(argv, networks.get(i), part);
+                points.addAll(readCsv(part));
+                Files.delete(part);
+            }
+        } else {
+            for (String net : networks) {
+                ModelIO.TrainedModel m = ModelIO.load(Path.of(net.substring(net.indexOf(':') + 1)));
+                if (net.startsWith("eenn:")) {
+                    operatingPoints(m, fold, test, cal, rest, evalSet, risk, controllers, epsilons, delta,
+                            inferBatch, repeats, latencyN, points);
+                } else {
+                    ComputationGraphModel sm = folded(MultiExitResNet.earlyExitModel(m.config(), m.graph()), fold);
+                    SpeedTest.Timing t = time(sm.predictor(), evalSet, null, inferBatch, repeats, latencyN);
+                    points.add(new Point("static", "static " + arch(m.config()), "", Double.NaN, 1.0,
+                            t.result().accuracy(evalSet.labels()), Double.NaN, sm.fullModelCost(), t.imagesPerSecond(),
+                            1000 / t.meanMs(), t.medianMs(), true));
+                    print(points.get(points.size() - 1));
+                }
+                m = null;
+                release();
+            }
         }
-        // 2. the static family, same recipe, same test half
-        for (String spec : family) {
-            MultiExitResNetConfig cfg = member(spec.trim());
-            ModelIO.TrainedModel m = trainedStatic(cfg, recipe, data, out);
-            ComputationGraphModel sm = folded(MultiExitResNet.earlyExitModel(m.config(), m.graph()), fold);
-            SpeedTest.Timing t = time(sm.predictor(), evalSet, null, inferBatch, repeats, latencyN);
-            points.add(new Point("static", "static " + arch(cfg), "", Double.NaN, 1.0,
-                    t.result().accuracy(evalSet.labels()), Double.NaN, sm.fullModelCost(), t.imagesPerSecond(), 1000 / t.meanMs(), t.medianMs(), true));
-            print(points.get(points.size() - 1));
+        if (a.has("part")) {
+            writeCsv(Path.of(a.get("part", "")), points, inferBatch);
+            return;
         }
         writeCsv(out.resolve("frontier.csv"), points, inferBatch);
         writeFigure(out.resolve("frontier.png"), points, inferBatch, load());
@@ -245,9 +273,73 @@ public final class FrontierBench {
     /** A static member: only its last exit is trained (exit weights 0, …, 0, 1). */
     static ModelIO.TrainedModel trainedStatic(MultiExitResNetConfig cfg, TrainConfig recipe, FashionMnist data,
                                               Path out) throws IOException {
+        return trained(cfg, staticRecipe(cfg, recipe), data, out, true);
+    }
+
+    /** The recipe with only the last exit weighted: a static member is a single-exit network. */
+    static TrainConfig staticRecipe(MultiExitResNetConfig cfg, TrainConfig recipe) {
         double[] w = new double[cfg.numExits()];
         w[w.length - 1] = 1;
-        return trained(cfg, recipe.toBuilder().exitWeights(w).build(), data, out, true);
+        return recipe.toBuilder().exitWeights(w).build();
+    }
+
+    /** The cache folder of (architecture, recipe): a hash of both descriptions. */
+    static Path modelDir(MultiExitResNetConfig cfg, TrainConfig recipe, Path out, boolean isStatic) {
+        String key = cfg + " " + recipe;
+        return out.resolve("models").resolve((isStatic ? "static-" : "eenn-")
+                + String.format(Locale.ROOT, "%08x", key.hashCode()));
+    }
+
+    /** Runs this bench in a child JVM (same JVM options, class path and environment) for one network. */
+    private static void fork(String[] argv, String network, Path part) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(FrontierBench.class.getName());
+        cmd.addAll(Arrays.asList(argv));
+        cmd.add("--network");
+        cmd.add(network);
+        cmd.add("--part");
+        cmd.add(part.toString());
+        int code = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+        if (code != 0 || !Files.isRegularFile(part)) {
+            throw new IllegalStateException("timing " + network + " in a child JVM failed (exit code " + code + ")");
+        }
+    }
+
+    /** The points of a CSV written by {@link #writeCsv}. */
+    static List<Point> readCsv(Path file) throws IOException {
+        List<Point> points = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (String line : lines.subList(1, lines.size())) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([^,]*),\"([^\"]*)\",(.*)$").matcher(line);
+            if (!m.matches()) {
+                throw new IOException(file + ": not a frontier row: " + line);
+            }
+            String[] f = m.group(3).split(",", -1);
+            if (f.length != 10) {
+                throw new IOException(file + ": expected 12 columns: " + line);
+            }
+            points.add(new Point(m.group(1), m.group(2), f[0], f[1].isEmpty() ? Double.NaN : Double.parseDouble(f[1]),
+                    Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                    f[4].isEmpty() ? Double.NaN : Double.parseDouble(f[4]), Double.parseDouble(f[5]),
+                    Double.parseDouble(f[6]), Double.parseDouble(f[7]), Double.parseDouble(f[8]),
+                    Boolean.parseBoolean(f[9])));
+        }
+        return points;
+    }
+
+    /**
+     * Frees what the network just timed left behind (its workspaces, its graphs once unreferenced), so that the next
+     * network is not timed in a process that is short of memory: with several models timed in one JVM, the later
+     * ones came out up to 1.6x slower than in a fresh process (2026-12-02, same models, idle machine).
+     */
+    private static void release() {
+        org.nd4j.linalg.factory.Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+        System.gc();
     }
 
     /** The risk on the test half of the exits real early exit took (method.md §2: the mean loss). */
@@ -295,8 +387,7 @@ public final class FrontierBench {
     static ModelIO.TrainedModel trained(MultiExitResNetConfig cfg, TrainConfig recipe, FashionMnist data, Path out,
                                         boolean isStatic) throws IOException {
         String key = cfg + " " + recipe;
-        Path dir = out.resolve("models").resolve((isStatic ? "static-" : "eenn-")
-                + String.format(Locale.ROOT, "%08x", key.hashCode()));
+        Path dir = modelDir(cfg, recipe, out, isStatic);
         Path done = dir.resolve("frontier-key.txt");
         if (Files.exists(done)) {
             String stored = Files.readString(done, StandardCharsets.UTF_8);

@@ -24,7 +24,7 @@ import org.eennrc.models.train.Trainer;
  *      [--data-dir DIR] [--out runs/fmnist-resnet] [--epochs 4] [--batch 128] [--lr 3e-3]
  *      [--optimizer adam|nesterov|sgd] [--schedule cosine|step|constant] [--weight-decay 0] [--flip]
  *      [--max-train N] [--stop-after N] [--resume]
- *      [--widths 64,64,128,128] [--blocks 1,1,1,1] [--strides 1,2,2,1] [--stem 32] [--stem-stride 2]
+ *      [--widths 32,64,128,256] [--blocks 1,1,1,1] [--strides 1,2,2,1] [--stem 32] [--stem-stride 2]
  *      [--head-hidden 0] [--seed 42]
  * </pre>
  */

@@ -34,7 +34,7 @@ import org.nd4j.linalg.profiler.ProfilerConfig;
  *
  * <pre>
  * OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 java $JOPTS -cp $CP org.eennrc.bench.TrainProfile [--data-dir DIR]
- *      [--batch 128] [--warmup 5] [--batches 30] [--ops] [--widths 64,64,128,128] [--strides 1,2,2,1] [--stem 32] ...
+ *      [--batch 128] [--warmup 5] [--batches 30] [--ops] [--widths 32,64,128,256] [--strides 1,2,2,1] [--stem 32] ...
  * </pre>
  */
 public final class TrainProfile {

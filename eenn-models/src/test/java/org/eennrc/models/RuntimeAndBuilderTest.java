@@ -46,7 +46,7 @@ class RuntimeAndBuilderTest {
                 assertThat(v).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
             }
         }
-        assertThat(c.stageOutputShape(3)).containsExactly(128, 4, 4);
+        assertThat(c.stageOutputShape(3)).containsExactly(256, 4, 4);
     }
 
     @Test
