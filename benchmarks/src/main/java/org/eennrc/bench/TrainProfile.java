@@ -27,8 +27,8 @@ import org.nd4j.linalg.profiler.ProfilerConfig;
  *   <li>the step split: forward in training mode ({@code feedForward(x, true)}), forward + backward
  *       ({@code computeGradientAndScore}), and the whole {@code fit} (forward, backward and the Adam update), mean
  *       milliseconds per batch; backward = (forward + backward) − forward, update = fit − (forward + backward);</li>
- *   <li>ND4J's op profiler over the fit steps ({@code --ops}): the share of time per op class (conv2d, conv2d_bp,
- *       batchnorm, …), with the profiler's own overhead, so only the shares mean something.</li>
+ *   <li>ND4J's op profiler over the fit steps ({@code --ops}): the share of time per op kind and per op (conv2d,
+ *       conv2d_bp, batchnorm, …), with the profiler's own overhead, so only the shares mean something.</li>
  * </ol>
  * The PyTorch side prints the same split ({@code benchmarks/python/resnet_bench.py --profile}).
  *
@@ -109,6 +109,8 @@ public final class TrainProfile {
             System.out.println("[train-profile] ND4J op profiler over " + n + " fit steps (time share per op class; "
                     + OpProfiler.getInstance().getInvocationsCount() + " op calls):");
             System.out.println(OpProfiler.getInstance().getClassAggergator().asPercentageString());
+            System.out.println("[train-profile] by op:");
+            System.out.println(OpProfiler.getInstance().getLongAggergator().asPercentageString());
         }
     }
 
