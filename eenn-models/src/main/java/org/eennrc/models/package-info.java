@@ -15,7 +15,8 @@
  * </ul>
  * The built-in ResNet ({@link org.eennrc.models.MultiExitResNet}) is a {@code ComputationGraphModel};
  * {@link org.eennrc.models.Exporter} writes outputs as the interchange npz; {@link org.eennrc.models.ModelIO} saves
- * and loads trained ResNets; {@link org.eennrc.models.Dl4jRuntime} checks (and, for entry points, sets) the DL4J
+ * and loads trained ResNets; {@link org.eennrc.models.SpeedTest} times real early exit against the full model (the
+ * speedup a deployment gets, measured rather than predicted from multiply-adds); {@link org.eennrc.models.Dl4jRuntime} checks (and, for entry points, sets) the DL4J
  * settings of docs/dl4j-notes.md. Training is in {@code org.eennrc.models.train}; the transformer in
  * {@code org.eennrc.models.text}; {@code org.eennrc.models.internal} is not API.
  */
