@@ -54,6 +54,8 @@ class FrontierBenchTest {
         FrontierBench.writeCsv(csv, points, 128);
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         assertThat(lines).hasSize(4);
+        // what a child JVM writes, the parent reads back unchanged (these values survive the CSV's rounding)
+        assertThat(FrontierBench.readCsv(csv)).containsExactlyElementsOf(points);
         assertThat(lines.get(0)).startsWith("kind,name,controller,epsilon,lambda,test_accuracy,test_risk,mean_macs,"
                 + "images_per_s_batch128,images_per_s_batch1");
         assertThat(lines.get(1)).isEqualTo("eenn-full,\"eenn w[64]\",,,1.00,0.9200,0.0000,23500000,1800.0,170.0,5.9000,true");
