@@ -152,7 +152,7 @@ public final class FrontierBench {
         Arrays.sort(rest);
         ImageSet evalSet = test.subset(rest);
         System.out.printf(Locale.ROOT, "[frontier] %s; recipe %s; %d calibration / %d test images; batch norm "
-                + "folded: %b; load %s%n", Dl4jRuntime.describe(), recipe, cal.length, rest.length, a.flag("fold"), load());
+                + "folded: %b; load %s%n", Dl4jRuntime.describe(), recipe, cal.length, rest.length, a.flag("fold"), SpeedTest.loadAverage());
 
         boolean fold = a.flag("fold");
         boolean trainOnly = a.flag("train-only");
@@ -224,9 +224,9 @@ public final class FrontierBench {
             return;
         }
         writeCsv(out.resolve("frontier.csv"), points, inferBatch);
-        writeFigure(out.resolve("frontier.png"), points, inferBatch, load());
+        writeFigure(out.resolve("frontier.png"), points, inferBatch, SpeedTest.loadAverage());
         System.out.printf(Locale.ROOT, "[frontier] wrote %s and %s; load %s; peak_rss_mib=%.0f wall_s=%.1f%n",
-                out.resolve("frontier.csv"), out.resolve("frontier.png"), load(), Rss.peakMiB(),
+                out.resolve("frontier.csv"), out.resolve("frontier.png"), SpeedTest.loadAverage(), Rss.peakMiB(),
                 (System.nanoTime() - t0) / 1e9);
     }
 
@@ -494,13 +494,5 @@ public final class FrontierBench {
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         return chart;
-    }
-
-    private static String load() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 }

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.eennrc.models.Dl4jRuntime;
 import org.eennrc.models.MultiExitResNet;
 import org.eennrc.models.MultiExitResNetConfig;
+import org.eennrc.models.SpeedTest;
 import org.eennrc.models.data.FashionMnist;
 import org.eennrc.models.data.ImageSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -59,7 +60,7 @@ public final class TrainProfile {
         ComputationGraph g = MultiExitResNet.build(cfg);
         int outputs = g.getNumOutputArrays();
         System.out.printf(Locale.ROOT, "[train-profile] %s; %s; batch %d, %d warm-up steps, %d timed batches; load %s%n",
-                Dl4jRuntime.describe(), cfg, batch, warmup, n, load());
+                Dl4jRuntime.describe(), cfg, batch, warmup, n, SpeedTest.loadAverage());
         List<MultiDataSet> batches = new ArrayList<>();
         int[] order = FashionMnist.permutation(train.size(), 5);
         for (int b = 0; b < warmup + n; b++) {
@@ -114,11 +115,4 @@ public final class TrainProfile {
         }
     }
 
-    private static String load() {
-        try {
-            return java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (java.io.IOException e) {
-            return "unknown";
-        }
-    }
 }

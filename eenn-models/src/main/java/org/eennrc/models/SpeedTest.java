@@ -190,6 +190,18 @@ public final class SpeedTest {
                 Arrays.stream(ms).average().orElse(Double.NaN));
     }
 
+    /**
+     * The 1-minute load average of the machine ({@code /proc/loadavg}), or "unknown": recorded next to every
+     * wall-clock figure, because a figure taken on a loaded machine is not comparable with one taken idle.
+     */
+    public static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private static ExitResult run(EarlyExitPredictor p, ExitPolicy policy, MultiDataSetIterator data) {
         return policy == null ? p.fullModel(data) : p.predict(data, policy);
     }

@@ -1,8 +1,5 @@
 package org.eennrc.experiments.data;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -69,7 +66,7 @@ final class SpeedSection {
         }
         SpeedTest.Inputs inputs = inputsOf.apply(rest);
         double fullCost = cumulative[cumulative.length - 1];
-        String loadBefore = load();
+        String loadBefore = SpeedTest.loadAverage();
         java.util.List<Measured> done = new java.util.ArrayList<>();
         for (Form f : forms) {
             ExitPolicy policy = Calibrator.builder().risk(sp.risk).controller(sp.controller)
@@ -87,7 +84,7 @@ final class SpeedSection {
                     c.full().result().accuracy(y), c.earlyExit().result().accuracy(y),
                     c.earlyExit().result().sameDecisions(sim)));
         }
-        String loadAfter = load();
+        String loadAfter = SpeedTest.loadAverage();
 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("risk", sp.risk);
@@ -157,11 +154,4 @@ final class SpeedSection {
         return s.replaceAll("0+$", "").replaceAll("\\.$", "");
     }
 
-    private static String load() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
 }
