@@ -19,6 +19,7 @@ import org.eennrc.models.Dl4jRuntime;
 import org.eennrc.models.EarlyExitPredictor;
 import org.eennrc.models.ModelIO;
 import org.eennrc.models.MultiExitResNet;
+import org.eennrc.models.SpeedTest;
 import org.eennrc.models.data.FashionMnist;
 import org.eennrc.models.data.ImageSet;
 import org.eennrc.risk.CalibrationResult;
@@ -178,35 +179,15 @@ public final class InferBench {
         // 4. batch-1 latency
         if (latencyN > 0) {
             ImageSet lat = evalSet.range(0, Math.min(latencyN, evalSet.size()));
-            double[] fl = latencies(predictor, lat, policy, true);
-            double[] el = latencies(predictor, lat, policy, false);
+            SpeedTest.Inputs in = SpeedTest.inputs(lat);
+            SpeedTest.Timing f = SpeedTest.latency(predictor, null, in, lat.size());
+            SpeedTest.Timing e = SpeedTest.latency(predictor, policy, in, lat.size());
             System.out.printf(Locale.ROOT, "[infer] RESULT batch=1 n=%d full: median %.2f ms p90 %.2f ms mean %.2f ms "
                             + "(%.0f img/s); early exit: median %.2f ms p90 %.2f ms mean %.2f ms (%.0f img/s)%n", lat.size(),
-                    pct(fl, 0.5), pct(fl, 0.9), mean(fl), 1000 / mean(fl), pct(el, 0.5), pct(el, 0.9), mean(el),
-                    1000 / mean(el));
+                    f.medianMs(), f.p90Ms(), f.meanMs(), f.imagesPerSecond(), e.medianMs(), e.p90Ms(), e.meanMs(),
+                    e.imagesPerSecond());
         }
         System.out.printf(Locale.ROOT, "[infer] peak_rss_mib=%.0f wall_s=%.1f%n", Rss.peakMiB(), (System.nanoTime() - t0) / 1e9);
-    }
-
-    /** Per-image wall time (ms) of the full model or of real early exit, one image per call. */
-    private static double[] latencies(EarlyExitPredictor p, ImageSet lat, ExitPolicy policy, boolean full) {
-        double[] ms = new double[lat.size()];
-        for (int i = 0; i < lat.size(); i++) {
-            ImageSet one = lat.range(i, i + 1);
-            ExitResult r = full ? p.fullModel(one.iterator(1)) : p.predict(one.iterator(1), policy);
-            ms[i] = r.seconds() * 1000;
-        }
-        return ms;
-    }
-
-    private static double pct(double[] v, double q) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[Math.min(s.length - 1, (int) Math.floor(q * s.length))];
-    }
-
-    private static double mean(double[] v) {
-        return Arrays.stream(v).average().orElse(Double.NaN);
     }
 
     static String fmt(double[] v) {

@@ -130,6 +130,17 @@ public final class SpeedTest {
     }
 
     /**
+     * Batch-1 latencies only: one path (the full model when {@code policy} is null) called on each of the first
+     * {@code samples} examples alone. No warm-up: call it after the path has run on this input shape. The timing's
+     * {@code result} is null and its images/s is 1000 / mean latency.
+     */
+    public static Timing latency(EarlyExitPredictor p, ExitPolicy policy, Inputs in, int samples) {
+        check(1, 1, samples);
+        double[] ms = latencies(p, policy, in, samples);
+        return timing(null, 1000 / Arrays.stream(ms).average().orElse(Double.NaN), ms);
+    }
+
+    /**
      * The full model and real early exit with {@code policy}, alternated within each of {@code repeats} passes,
      * then batch-1 latencies of both on the same first {@code latencySamples} examples.
      */
